@@ -1,0 +1,432 @@
+"""Translation templates and catalogs: one POT per article, one PO per article and language.
+
+States live in the PO itself, so they survive Poedit, Weblate, Lokalize and text editors:
+
+* **untranslated**: ``msgstr`` is empty;
+* **machine**: ``msgstr`` is filled and the entry is ``#, fuzzy``; a translator comment
+  ``# i18npub: machine engine=… date=… source=…`` records where it came from;
+* **approved**: ``msgstr`` is filled and the entry is not fuzzy. A translator approves
+  by clearing the fuzzy flag (Poedit: "Needs work" off; Weblate: "Approved"/"Translated";
+  an editor: delete ``fuzzy`` from the ``#,`` line).
+
+Merging a new template into a catalog never loses a translation: unchanged sentences
+keep theirs, trivially changed ones (whitespace, quotes, punctuation, case) keep the
+approved text, changed ones keep the old text as fuzzy with ``#| msgid``, removed
+ones become obsolete (``#~``) and come back when the text returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from i18npub.article import Article, Block, Segment, text_hash
+from i18npub.fsutil import replace_if_unchanged
+from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
+
+if TYPE_CHECKING:
+    from i18npub.project import Project
+
+APPROVED, MACHINE, UNTRANSLATED = "approved", "machine", "untranslated"
+PROVENANCE_PREFIX = "i18npub: "
+FUZZY_MATCH_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) for carrying an old translation
+MAX_WRITE_ATTEMPTS = 20
+KIND_NOTES = {
+    "title": "title",
+    "heading": "heading",
+    "caption": "caption",
+    "quote": "quote",
+    "list_item": "list item",
+}
+PLURAL_FORMS = {"zh": "nplurals=1; plural=0;", "ja": "nplurals=1; plural=0;"}
+
+
+class CatalogError(Exception):
+    """A catalog that cannot be read or written (the message names the file and line)."""
+
+
+class CatalogBusy(CatalogError):
+    """A catalog kept changing under us; retried and gave up."""
+
+
+# Templates -------------------------------------------------------------------
+
+
+def build_template(article: Article, created: dt.datetime | None = None) -> POFile:
+    """The article's POT: one entry per distinct sentence, in document order."""
+    template = new_po()
+    template.header = POEntry(msgid="", msgstr=_template_header(article, created))
+    template.header.flags = ["fuzzy"]
+    template.header.translator_comments = [
+        f"Translation template for the article {article.slug!r}.",
+        f"Source: {article.url or article.source}",
+    ]
+    entries: dict[str, POEntry] = {}
+    for index, block, segment in article.segments():
+        entry = entries.get(segment.text)
+        if entry is None:
+            entry = POEntry(msgid=segment.text, extracted_comments=_notes(block, segment))
+            entries[segment.text] = entry
+            template.append(entry)
+        reference = f"{article.slug}:{index}"
+        if reference not in entry.references:
+            entry.references.append(reference)
+    return template
+
+
+def _notes(block: Block, segment: Segment) -> list[str]:
+    notes = [KIND_NOTES[block.kind]] if block.kind in KIND_NOTES else []
+    for number, inline in enumerate(segment.markup, start=1):
+        tag = f"<{number}>…</{number}>" if inline.paired else f"<{number}/>"
+        notes.append(f"{tag}: {inline.describe()}")
+    return notes
+
+
+def _template_header(article: Article, created: dt.datetime | None) -> str:
+    return (
+        f"Project-Id-Version: {article.slug}\n"
+        f"POT-Creation-Date: {_stamp(created)}\n"
+        "PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\n"
+        "Last-Translator: FULL NAME <EMAIL@ADDRESS>\n"
+        "Language-Team: LANGUAGE <LL@li.org>\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=UTF-8\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "X-Generator: i18npub\n"
+    )
+
+
+def _stamp(moment: dt.datetime | None = None) -> str:
+    return (moment or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M%z")
+
+
+# Catalog states and provenance -----------------------------------------------
+
+
+def entry_state(entry: POEntry) -> str:
+    """``approved``, ``machine`` (fuzzy) or ``untranslated``."""
+    if not entry.msgstr:
+        return UNTRANSLATED
+    return MACHINE if entry.fuzzy else APPROVED
+
+
+def provenance(entry: POEntry) -> dict[str, str]:
+    """The provenance recorded by i18npub in the entry's translator comments."""
+    for comment in entry.translator_comments:
+        if comment.startswith(PROVENANCE_PREFIX):
+            words = comment[len(PROVENANCE_PREFIX) :].split()
+            fields = dict(word.split("=", 1) for word in words[1:] if "=" in word)
+            return {"kind": words[0] if words else "", **fields}
+    return {}
+
+
+def set_machine_translation(entry: POEntry, text: str, engine: str, **details: str) -> None:
+    """Fill an entry as a machine translation: fuzzy, with provenance."""
+    entry.msgstr = text
+    entry.fuzzy = True
+    entry.previous_msgid = None
+    fields = {"engine": engine, "date": dt.date.today().isoformat(), **details}
+    fields["source"] = text_hash(entry.msgid)
+    record = PROVENANCE_PREFIX + "machine " + " ".join(f"{k}={v}" for k, v in fields.items())
+    kept = [c for c in entry.translator_comments if not c.startswith(PROVENANCE_PREFIX)]
+    entry.translator_comments = [*kept, record]
+
+
+# Merging ---------------------------------------------------------------------
+
+
+@dataclass
+class MergeReport:
+    """What a merge did to one catalog."""
+
+    added: int = 0
+    kept: int = 0
+    carried_trivial: int = 0
+    carried_fuzzy: int = 0
+    obsoleted: int = 0
+    revived: int = 0
+    changed: bool = False
+
+    def as_dict(self) -> dict[str, int | bool]:
+        return dict(self.__dict__)
+
+    def changed_entries(self) -> bool:
+        """True if the merge added, carried, obsoleted or revived any entry."""
+        return bool(
+            self.added
+            or self.carried_trivial
+            or self.carried_fuzzy
+            or self.obsoleted
+            or self.revived
+        )
+
+
+def trivial_form(text: str) -> str:
+    """Text with differences a translation does not care about removed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[\"'“”‘’«»„`]", "", text)
+    text = re.sub(r"[\s.,;:!?…\-–—()\[\]]+", " ", text)
+    return text.strip()
+
+
+def merge_template(
+    catalog: POFile, template: POFile, report: MergeReport | None = None
+) -> MergeReport:
+    """Bring ``catalog`` in step with ``template`` in place; never drops a translation."""
+    report = report or MergeReport()
+    active = {_key(e): e for e in catalog.entries if not e.obsolete}
+    obsolete = {_key(e): e for e in catalog.entries if e.obsolete}
+    wanted = [_key(e) for e in template.entries]
+    vanished = [e for k, e in active.items() if k not in set(wanted)]
+    ordered: list[POEntry] = []
+    for template_entry in template.entries:
+        key = _key(template_entry)
+        entry = active.get(key)
+        if entry is not None:
+            report.kept += 1
+        elif key in obsolete:
+            entry = obsolete.pop(key)
+            entry.obsolete = False
+            report.revived += 1
+        else:
+            entry = _new_entry(template_entry, vanished, report)
+        _refresh_comments(entry, template_entry)
+        ordered.append(entry)
+    for entry in vanished:
+        entry.obsolete = True
+        obsolete.setdefault(_key(entry), entry)
+        report.obsoleted += 1
+    _replace_entries(
+        catalog, ordered + [e for e in obsolete.values() if e.msgstr or e.msgstr_plural]
+    )
+    return report
+
+
+def _key(entry: POEntry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+def _new_entry(template_entry: POEntry, vanished: list[POEntry], report: MergeReport) -> POEntry:
+    entry = POEntry(msgid=template_entry.msgid, msgctxt=template_entry.msgctxt)
+    match = _closest(template_entry.msgid, [e for e in vanished if e.msgstr])
+    if match is None:
+        report.added += 1
+        return entry
+    old, trivial = match
+    entry.msgstr = old.msgstr
+    entry.translator_comments = list(old.translator_comments)
+    if trivial:
+        entry.flags = list(old.flags)
+        report.carried_trivial += 1
+    else:
+        entry.flags = [*[f for f in old.flags if f != "fuzzy"], "fuzzy"]
+        entry.previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
+        report.carried_fuzzy += 1
+    return entry
+
+
+def _closest(msgid: str, candidates: list[POEntry]) -> tuple[POEntry, bool] | None:
+    """The vanished entry a new sentence most likely replaces, and whether trivially."""
+    if not candidates:
+        return None
+    wanted = trivial_form(msgid)
+    for candidate in candidates:
+        if trivial_form(candidate.msgid) == wanted:
+            return candidate, True
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(
+        msgid, [c.msgid for c in candidates], scorer=fuzz.ratio, score_cutoff=FUZZY_MATCH_THRESHOLD
+    )
+    return (candidates[best[2]], False) if best else None
+
+
+def _refresh_comments(entry: POEntry, template_entry: POEntry) -> None:
+    if entry.extracted_comments != template_entry.extracted_comments:
+        entry.extracted_comments = list(template_entry.extracted_comments)
+    if entry.references != template_entry.references:
+        entry.references = list(template_entry.references)
+
+
+def _replace_entries(catalog: POFile, entries: list[POEntry]) -> None:
+    current = list(catalog.entries)
+    if current == entries and all(a is b for a, b in zip(current, entries, strict=True)):
+        return
+    for entry in current:
+        catalog.remove(entry)
+    for entry in entries:
+        catalog.append(entry)
+
+
+# Catalog files ---------------------------------------------------------------
+
+
+@dataclass
+class CatalogUpdate:
+    """The outcome of updating one catalog file."""
+
+    path: Path
+    report: MergeReport = field(default_factory=MergeReport)
+    error: str = ""
+
+
+def new_catalog(template: POFile, language: str, title: str) -> POFile:
+    """An empty catalog for ``language`` with a complete header."""
+    catalog = new_po()
+    catalog.header = POEntry(msgid="", msgstr=_catalog_header(template, language, title))
+    catalog.header.translator_comments = [f"{language} translation of {title}."]
+    return catalog
+
+
+def _catalog_header(template: POFile, language: str, title: str) -> str:
+    created = template.metadata().get("POT-Creation-Date", _stamp())
+    plural = PLURAL_FORMS.get(language.split("_")[0], "nplurals=2; plural=(n != 1);")
+    return (
+        f"Project-Id-Version: {template.metadata().get('Project-Id-Version', title)}\n"
+        f"POT-Creation-Date: {created}\n"
+        f"PO-Revision-Date: {created}\n"
+        "Last-Translator: i18npub\n"
+        f"Language-Team: {language}\n"
+        f"Language: {language}\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=UTF-8\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        f"Plural-Forms: {plural}\n"
+        "X-Generator: i18npub\n"
+    )
+
+
+def read_catalog(path: Path) -> POFile:
+    """Read a PO file; a syntax error becomes CatalogError ``file:line: message``."""
+    try:
+        return parse_po(path.read_bytes().decode("utf-8"), str(path))
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"{path}:1: not valid UTF-8 ({error.reason})") from error
+    except POSyntaxError as error:
+        raise CatalogError(str(error)) from error
+
+
+def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -> bool:
+    """Apply ``change`` to the catalog at ``path`` and write it without losing a concurrent edit.
+
+    ``change`` gets the parsed catalog (None if the file does not exist) and returns
+    the catalog to write (or None to write nothing). If the file changes on disk while
+    we work (a translator saved), the work is redone on the new contents. Returns
+    True if the file was written.
+    """
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
+        try:
+            original: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            original = None
+        catalog = None
+        if original is not None:
+            try:
+                catalog = parse_po(original.decode("utf-8"), str(path))
+            except UnicodeDecodeError as error:
+                raise CatalogError(f"{path}:1: not valid UTF-8 ({error.reason})") from error
+            except POSyntaxError as error:
+                raise CatalogError(str(error)) from error
+        result = change(catalog)
+        if result is None:
+            return False
+        data = result.dumps().encode("utf-8")
+        if data == original:
+            return False
+        if replace_if_unchanged(path, original, data):
+            return True
+    raise CatalogBusy(f"{path}: kept changing while being updated; try again")
+
+
+def update_catalog(path: Path, template: POFile, language: str, title: str) -> CatalogUpdate:
+    """Create or merge the catalog at ``path`` from ``template``."""
+    update = CatalogUpdate(path)
+
+    def change(catalog: POFile | None) -> POFile:
+        update.report = MergeReport()
+        if catalog is None:
+            catalog = new_catalog(template, language, title)
+        merge_template(catalog, template, update.report)
+        created = template.metadata().get("POT-Creation-Date")
+        if update.report.changed_entries() and created:
+            catalog.set_metadata("POT-Creation-Date", created)
+        return catalog
+
+    try:
+        update.report.changed = edit_catalog(path, change)
+    except CatalogError as error:
+        update.error = str(error)
+    return update
+
+
+# Statistics ------------------------------------------------------------------
+
+
+@dataclass
+class CatalogStats:
+    """Entry counts by state."""
+
+    segments: int = 0
+    approved: int = 0
+    machine: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+
+    @property
+    def percent_approved(self) -> float:
+        return round(100.0 * self.approved / self.segments, 1) if self.segments else 0.0
+
+    def add(self, other: CatalogStats) -> None:
+        for name in ("segments", "approved", "machine", "untranslated", "obsolete"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {**self.__dict__, "percent_approved": self.percent_approved}
+
+
+def catalog_stats(catalog: POFile) -> CatalogStats:
+    stats = CatalogStats()
+    for entry in catalog.entries:
+        if entry.obsolete:
+            stats.obsolete += 1
+            continue
+        stats.segments += 1
+        state = entry_state(entry)
+        setattr(stats, state, getattr(stats, state) + 1)
+    return stats
+
+
+# Project-level operations ----------------------------------------------------
+
+
+def write_template(project: Project, article: Article) -> POFile:
+    """Write ``locales/templates/<slug>.pot`` atomically; return it."""
+    template = build_template(article)
+    path = project.template_path(article.slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    template.save(path)
+    return template
+
+
+def update_catalogs(project: Project, article: Article, template: POFile) -> list[CatalogUpdate]:
+    """Create or merge every target language's catalog for ``article``."""
+    return [
+        update_catalog(
+            project.catalog_path(article.slug, language), template, language, article.title
+        )
+        for language in project.config.target_languages
+    ]
+
+
+def iter_catalogs(project: Project, language: str) -> Iterable[tuple[str, Path]]:
+    for slug in project.slugs():
+        yield slug, project.catalog_path(slug, language)

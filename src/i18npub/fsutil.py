@@ -1,0 +1,100 @@
+"""Safe file writes: atomic replacement, and never outside the project."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class UnsafePathError(ValueError):
+    """A path that would leave the folder it must stay in."""
+
+
+def ensure_inside(root: Path, path: Path) -> Path:
+    """Return ``path`` resolved, or raise UnsafePathError if it is not under ``root``."""
+    resolved_root = root.resolve()
+    resolved = (resolved_root / path).resolve() if not path.is_absolute() else path.resolve()
+    if resolved != resolved_root and resolved_root not in resolved.parents:
+        raise UnsafePathError(f"{path}: refusing to write outside {resolved_root}")
+    return resolved
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically (see atomic_write_bytes)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def replace_if_unchanged(path: Path, expected: bytes | None, data: bytes) -> bool:
+    """Write ``data`` to ``path`` only if it still holds ``expected`` (None: does not exist).
+
+    A compare-and-swap for files that people edit while we work: the current
+    file is moved aside atomically and compared; the new file is put in place
+    with ``os.link``, which fails if anyone created the path in the meantime.
+    Returns False (and leaves any newer edit in place) when the file changed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new_tmp = _write_temp(path, data)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.old")
+    try:
+        if expected is not None:
+            try:
+                os.rename(path, aside)
+            except FileNotFoundError:
+                return False
+            if aside.read_bytes() != expected:
+                _restore(aside, path)
+                return False
+        try:
+            os.link(new_tmp, path)
+        except FileExistsError:
+            if expected is not None:
+                aside.unlink(missing_ok=True)  # a newer edit now stands at path
+            return False
+        aside.unlink(missing_ok=True)
+        return True
+    finally:
+        new_tmp.unlink(missing_ok=True)
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """A fully written, fsynced temp file beside ``path``, with ``path``'s permissions."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, _mode_for(path))
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return Path(tmp_name)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _restore(aside: Path, path: Path) -> None:
+    """Put a moved-aside file back, unless a newer one was written meanwhile."""
+    with contextlib.suppress(FileExistsError):
+        os.link(aside, path)
+    aside.unlink(missing_ok=True)

@@ -1,0 +1,192 @@
+"""Ingest: turn a source (text, Markdown, HTML file, folder or URL) into Articles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from i18npub.article import PLACEHOLDER_RE, Article, Block, Inline, Segment
+from i18npub.ingest.base import Draft, IngestError, RawBlock
+from i18npub.segment import split_sentences
+
+__all__ = ["IngestError", "SourceDocument", "draft_to_article", "iter_sources", "load_source"]
+
+# Bump when reading or segmentation changes, so re-ingest refreshes every article.
+INGEST_VERSION = "1"
+SUFFIX_KINDS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+UNSPLIT_KINDS = {"title", "heading"}
+# In these blocks, emphasis around the whole text is presentation, not meaning.
+UNWRAP_KINDS = {"title", "heading", "caption"}
+_WHOLE_WRAP_RE = re.compile(r"^<(\d+)>(.*)</\1>$", re.S)
+
+
+@dataclass
+class SourceDocument:
+    """A source read into memory: where it came from, its kind and its decoded text."""
+
+    source: str
+    kind: str
+    text: str
+    digest: str
+    url: str = ""
+
+
+def iter_sources(path: Path) -> Iterator[Path]:
+    """The readable files of a folder (sorted), or the file itself."""
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+            if child.is_file() and child.suffix.lower() in SUFFIX_KINDS and not hidden:
+                yield child
+    else:
+        yield path
+
+
+def load_source(source: str, max_bytes: int, timeout: float, label: str = "") -> SourceDocument:
+    """Read a file or URL into a SourceDocument, or raise IngestError naming it."""
+    label = label or source
+    if re.match(r"^https?://", source, re.I):
+        from i18npub.ingest.fetch import fetch_url
+
+        fetched = fetch_url(source, timeout, max_bytes)
+        text = decode(fetched.data, label, fetched.charset)
+        return SourceDocument(label, fetched.kind, text, _digest(fetched.data), url=fetched.url)
+    path = Path(source)
+    kind = SUFFIX_KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise IngestError(f"{label}: unsupported file type (use .txt, .md, .html or a folder)")
+    data = _read_file(path, label, max_bytes)
+    return SourceDocument(label, kind, decode(data, label), _digest(data))
+
+
+def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"{label}: too large ({size} bytes; limit {max_bytes})")
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        raise IngestError(f"{label}: no such file") from error
+    except OSError as error:
+        raise IngestError(f"{label}: cannot read: {error.strerror or error}") from error
+
+
+def decode(data: bytes, label: str, charset: str | None = None) -> str:
+    """Decode UTF-8 (or a declared charset); refuse empty, binary or undecodable input."""
+    if not data.strip():
+        raise IngestError(f"{label}: empty source")
+    if b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
+        raise IngestError(f"{label}: looks like a binary file, not text")
+    for encoding in ("utf-8-sig", charset):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    guess = _guess_encoding(data)
+    if guess is None:
+        raise IngestError(f"{label}: not UTF-8 and no other encoding fits")
+    return data.decode(guess)
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - charset_normalizer comes with httpx/requests
+        return None
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        return None
+    return best.encoding
+
+
+def _control_ratio(sample: bytes) -> float:
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls / max(len(sample), 1)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_draft(document: SourceDocument) -> Draft:
+    """Parse a SourceDocument with the reader for its kind."""
+    if document.kind == "markdown":
+        from i18npub.ingest.markdown import read_markdown
+
+        draft = read_markdown(document.text, document.source)
+    elif document.kind == "html":
+        from i18npub.ingest.html import read_html
+
+        draft = read_html(document.text, url=document.url, source=document.source)
+    else:
+        from i18npub.ingest.text import read_text
+
+        draft = read_text(document.text, document.source)
+    if document.url and not draft.url:
+        draft.url = document.url
+    return draft
+
+
+def draft_to_article(draft: Draft, slug: str, source: str, digest: str) -> Article:
+    """Split every block of a draft into sentences and build the Article."""
+    title_block = RawBlock("title", text=draft.title)
+    blocks = [_segment_block(raw) for raw in [title_block, *draft.blocks]]
+    return Article(
+        slug=slug,
+        title=draft.title,
+        blocks=[block for block in blocks if block.segments or block.kind == "code"],
+        date=draft.date,
+        source=source,
+        source_hash=f"{INGEST_VERSION}:{digest}",
+        url=draft.url,
+        byline=draft.byline,
+    )
+
+
+def _segment_block(raw: RawBlock) -> Block:
+    if raw.kind == "code":
+        return Block("code", code=raw.code, language=raw.language)
+    if not raw.text.strip():
+        return Block(raw.kind, level=raw.level)
+    text = _unwrap(raw.text.strip()) if raw.kind in UNWRAP_KINDS else raw.text
+    sentences = [text.strip()] if raw.kind in UNSPLIT_KINDS else split_sentences(text)
+    segments = [_renumber(sentence, raw.markup) for sentence in sentences]
+    return Block(raw.kind, segments=segments, level=raw.level)
+
+
+def _unwrap(text: str) -> str:
+    """``<1>whole text</1>`` → ``whole text`` (when 1 is not used inside)."""
+    match = _WHOLE_WRAP_RE.match(text)
+    if match and f"<{match.group(1)}>" not in match.group(2):
+        return match.group(2).strip()
+    return text
+
+
+def _renumber(sentence: str, markup: list[Inline]) -> Segment:
+    """Number a sentence's placeholders from 1 and keep only the markup it uses."""
+    mapping: dict[int, int] = {}
+    used: list[Inline] = []
+
+    def replace(match: re.Match[str]) -> str:
+        old = int(match.group(2))
+        if old not in mapping:
+            if not 1 <= old <= len(markup):
+                return match.group(0)
+            used.append(markup[old - 1])
+            mapping[old] = len(used)
+        return f"<{match.group(1)}{mapping[old]}{match.group(3)}>"
+
+    text = PLACEHOLDER_RE.sub(replace, sentence)
+    return Segment(text, tuple(used))

@@ -1,0 +1,44 @@
+"""Shared fixtures: project folders, the shared corpus, and required tools."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "samples" / "wipo-ciftis-2021.txt"
+
+
+def require_tool(name: str) -> str:
+    """The path of a command-line tool; skip (or fail in CI) when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("I18NPUB_REQUIRE_TOOLS"):
+            pytest.fail(f"{name} is required (I18NPUB_REQUIRE_TOOLS is set) but not installed")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+def require_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} not present (the shared corpus is optional)")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    from i18npub.project import Project
+
+    return Project.init(tmp_path / "proj", title="Test site")
+
+
+@pytest.fixture
+def seed() -> Path:
+    return require_shared(SEED)

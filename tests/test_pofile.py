@@ -1,0 +1,701 @@
+"""PO reading and writing: byte-faithful round trips, minimal edits, GNU-identical new files."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from i18npub.pofile import (
+    GNU,
+    NOWRAP,
+    POLIB,
+    POEntry,
+    POFile,
+    POSyntaxError,
+    WrapStyle,
+    new_po,
+    parse_po,
+    read_po,
+)
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "po"
+CORPUS_FILES = sorted(CORPUS.rglob("*.po")) if CORPUS.is_dir() else []
+MSGCAT = shutil.which("msgcat")
+MSGFMT = shutil.which("msgfmt")
+needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason="shared PO corpus not present")
+needs_msgcat = pytest.mark.skipif(MSGCAT is None, reason="GNU msgcat not installed")
+
+LONG_ZH = (
+    "这是一个很长的中文句子，用来检查换行是否与 GNU msgcat 完全一致；其中有“引号”、"
+    "（括号）、《书名号》和【方括号】，还有数字 3.14、百分比 100% 以及网址 "
+    "https://example.com/path/to/page，最后以句号结束。"
+)
+
+
+def corpus_id(path: Path) -> str:
+    return str(path.relative_to(CORPUS))
+
+
+def msgcat(text: str, tmp_path: Path, *options: str) -> str:
+    source = tmp_path / "msgcat-input.po"
+    source.write_bytes(text.encode("utf-8"))
+    result = subprocess.run(
+        [MSGCAT or "msgcat", *options, str(source)], capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def changed_lines(before: str, after: str) -> list[int]:
+    """0-based indices of the lines of ``before`` touched (replaced, deleted, inserted at)."""
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), False)
+    touched: list[int] = []
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag != "equal":
+            touched += list(range(i1, max(i2, i1 + 1)))
+    return touched
+
+
+def entry_span(entry: POEntry) -> range:
+    assert entry._raw is not None
+    return range(entry.lineno - 1, entry.lineno - 1 + entry._raw.count("\n"))
+
+
+def entry_text(po: POFile, entry: POEntry) -> str:
+    return po._render(entry) if not entry._unchanged() else entry._raw or ""
+
+
+# --- round trips ------------------------------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=corpus_id)
+def test_corpus_round_trip_is_byte_identical(path: Path) -> None:
+    data = path.read_bytes()
+    po = read_po(path)
+    assert po.dumps().encode("utf-8") == data
+    assert len(po.entries) + (po.header is not None) == len(po._keys) + len(po._obsolete_keys)
+
+
+FIXTURES = {
+    "gnu": (
+        "# Chinese translation.\n"
+        "#\n"
+        "msgid \"\"\n"
+        "msgstr \"\"\n"
+        "\"Project-Id-Version: demo 1.0\\n\"\n"
+        "\"Language-Team: Chinese (China) (http://app.transifex.com/django/django/\"\n"
+        "\"language/zh_CN/)\\n\"\n"
+        "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+        "\n"
+        "#. Translators: a note\n"
+        "#: a.py:1 b.py:22\n"
+        "#, python-format\n"
+        "msgid \"\"\n"
+        "\"Hello %(name)s, this is a long English sentence that should wrap around at \"\n"
+        "\"seventy-nine columns.\"\n"
+        "msgstr \"\"\n"
+        "\"你好，%(name)s，这是一个很长的中文句子，它应该在七十九列处换行，因为中文字符\"\n"
+        "\"占两列宽度。\"\n"
+    ),
+    "textwrap": (
+        "# SOME DESCRIPTIVE TITLE.\n"
+        "# \n"
+        "#, fuzzy\n"
+        "msgid \"\"\n"
+        "msgstr \"\"\n"
+        "\"Language-Team: Chinese (China) (https://app.transifex.com/python-doc/teams/5390/zh_CN/)\\n\"\n"
+        "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+        "\n"
+        "#: ../../library/stdtypes.rst:22\n"
+        "msgid \"\"\n"
+        "\"Some operations are supported by several object types; in particular, \"\n"
+        "\"slightly different :func:`str` function).  The latter function is implicitly\"\n"
+        "\" used when an object is written by the :func:`print` function.\"\n"
+        "msgstr \"\"\n"
+        "\"有些操作受多种对象类型的支持；特别地，实际上所有对象都可以比较是否相等、检测逻辑值，以及转换为字符串（使用 \"\n"
+        "\":func:`str` 函数）。\"\n"
+    ),
+    "crlf": 'msgid ""\r\nmsgstr ""\r\n"Language: zh_CN\\n"\r\n\r\nmsgid "a"\r\nmsgstr "甲"\r\n',
+    "no_final_newline": 'msgid "a"\nmsgstr "甲"\n\nmsgid "b"\nmsgstr "乙"',
+    "crlf_no_final_newline": 'msgid "a"\r\nmsgstr "甲"\r\n\r\nmsgid "b"\r\nmsgstr "乙"',
+    "obsolete": (
+        'msgid "kept"\nmsgstr "保留"\n\n'
+        '# old note\n#, fuzzy\n#~| msgid "older"\n#~ msgctxt "menu"\n#~ msgid "gone"\n'
+        '#~ msgstr "已删除"\n\n'
+        '#~ msgid "plural gone"\n#~ msgid_plural "plurals gone"\n#~ msgstr[0] "复数"\n'
+    ),
+    "previous": (
+        '#, fuzzy\n#| msgctxt "old"\n#| msgid ""\n#| "previous text that was "\n'
+        '#| "split"\n#| msgid_plural "previous plural"\nmsgctxt "new"\n'
+        'msgid "current"\nmsgid_plural "currents"\nmsgstr[0] "当前"\nmsgstr[1] "当前们"\n'
+    ),
+    "plurals": (
+        'msgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] "%d 个文件"\n'
+        'msgstr[1] ""\n"%d 个文件"\n'
+    ),
+    "comments_and_blanks": (
+        "\n\n# leading comment block\n\n#: x.py:1\nmsgid \"x\"\nmsgstr \"\"\n"
+        "msgid \"no blank line between\"\nmsgstr \"紧挨着\"\n\n\n\n"
+        "#, c-format\nmsgctxt \"\"\nmsgid \"empty context\"\nmsgstr \"空\"\n\n"
+        "# trailing comment, not an entry\n\n"
+    ),
+    "escapes_and_spacing": (
+        'msgid "tab\\tquote\\"back\\\\slash\\a\\b\\f\\v\\r\\101\\x42"\n'
+        'msgstr  "x"   "y"  \n'
+        '  msgid "indented"\n\tmsgstr "缩进"\n'
+    ),
+    "bom": '\ufeffmsgid "a"\nmsgstr "甲"\n',
+    "empty": "",
+    "only_comments": "# just a comment\n",
+}
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fixture_round_trip_is_byte_identical(name: str) -> None:
+    text = FIXTURES[name]
+    assert parse_po(text).dumps() == text
+
+
+def test_fixture_fields() -> None:
+    po = parse_po(FIXTURES["obsolete"] + "\n" + FIXTURES["previous"])
+    gone = po.find("gone", "menu", include_obsolete=True)
+    assert gone is not None and gone.obsolete and gone.msgstr == "已删除"
+    assert gone.previous_msgid == "older" and gone.fuzzy
+    assert gone.translator_comments == ["old note"]
+    assert po.find("gone", "menu") is None
+    plural = po.find("plural gone", include_obsolete=True)
+    assert plural is not None and plural.msgstr_plural == {0: "复数"}
+    current = po.find("current", "new")
+    assert current is not None
+    assert current.previous_msgctxt == "old"
+    assert current.previous_msgid == "previous text that was split"
+    assert current.previous_msgid_plural == "previous plural"
+    assert current.msgstr_plural == {0: "当前", 1: "当前们"}
+    escapes = parse_po(FIXTURES["escapes_and_spacing"])
+    assert escapes.entries[0].msgid == 'tab\tquote"back\\slash\a\b\f\v\rAB'
+    assert escapes.entries[0].msgstr == "xy"
+    assert escapes.find("indented") is not None
+    blanks = parse_po(FIXTURES["comments_and_blanks"])
+    assert blanks.entries[0].translator_comments == ["leading comment block"]
+    assert blanks.entries[0].lineno == 3
+    assert blanks.find("empty context", "") is not None
+    assert [e.lineno for e in blanks.entries] == [3, 8, 13]
+
+
+def test_header_and_metadata() -> None:
+    po = parse_po(FIXTURES["gnu"])
+    assert po.header is not None and po.header.lineno == 1
+    meta = po.metadata()
+    assert meta["Language-Team"].endswith("language/zh_CN/)")
+    assert meta["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.find("") is po.header
+    assert po.header.translator_comments == ["Chinese translation.", ""]
+
+
+# --- edits change only the edited entry, in the file's convention ----------------------
+
+
+def test_edits_of_fixture_keep_everything_else() -> None:
+    text = FIXTURES["comments_and_blanks"]
+    po = parse_po(text)
+    entry = po.find("no blank line between")
+    assert entry is not None
+    entry.msgstr = "改了"
+    out = po.dumps()
+    assert out == text.replace('msgstr "紧挨着"', 'msgstr "改了"')
+
+
+def test_crlf_and_missing_final_newline_survive_edits() -> None:
+    po = parse_po(FIXTURES["crlf_no_final_newline"])
+    entry = po.find("b")
+    assert entry is not None
+    entry.msgstr = "改"
+    entry.translator_comments = ["note"]
+    assert po.dumps() == 'msgid "a"\r\nmsgstr "甲"\r\n\r\n# note\r\nmsgid "b"\r\nmsgstr "改"'
+    po.append(POEntry(msgid="c", msgstr="丙"))
+    assert po.dumps().endswith('msgstr "改"\r\n\r\nmsgid "c"\r\nmsgstr "丙"')
+
+
+def test_partial_edits_touch_only_changed_lines() -> None:
+    po = parse_po(FIXTURES["gnu"])
+    entry = po.entries[0]
+    entry.fuzzy = True
+    out = po.dumps()
+    assert out == FIXTURES["gnu"].replace("#, python-format", "#, fuzzy, python-format")
+    entry.fuzzy = False
+    entry.references.append("c.py:3")
+    assert po.dumps() == FIXTURES["gnu"].replace("#: a.py:1 b.py:22", "#: a.py:1 b.py:22 c.py:3")
+    entry.references.clear()
+    entry.flags.clear()
+    entry.previous_msgid = "old"
+    expected = FIXTURES["gnu"].replace("#: a.py:1 b.py:22\n#, python-format\n", '#| msgid "old"\n')
+    assert po.dumps() == expected
+
+
+def test_obsolete_toggle_reformats_entry() -> None:
+    po = parse_po('msgid "a"\nmsgstr "甲"\n\nmsgid "b"\nmsgstr "乙"\n')
+    entry = po.find("a")
+    assert entry is not None
+    entry.obsolete = True
+    assert po.find("a") is None and po.find("a", include_obsolete=True) is entry
+    assert po.dumps() == '#~ msgid "a"\n#~ msgstr "甲"\n\nmsgid "b"\nmsgstr "乙"\n'
+    entry.obsolete = False
+    assert po.dumps() == 'msgid "a"\nmsgstr "甲"\n\nmsgid "b"\nmsgstr "乙"\n'
+
+
+@needs_corpus
+@needs_msgcat
+@pytest.mark.parametrize(
+    "path", [p for p in CORPUS_FILES if "django" in p.parts], ids=corpus_id
+)
+def test_django_edit_matches_msgcat(path: Path, tmp_path: Path) -> None:
+    original = path.read_text(encoding="utf-8")
+    po = read_po(path)
+    assert po.wrap.kind == "gnu" and po.wrap.header_wrap
+    entry = next(e for e in reversed(po.entries) if e.msgid_plural is None)
+    entry.msgstr = LONG_ZH
+    out = po.dumps()
+    assert set(changed_lines(original, out)) <= set(entry_span(entry))
+    assert msgcat(out, tmp_path) == out  # Django's catalogs are msgcat output
+
+
+@needs_corpus
+def test_python_docs_edit_matches_polib() -> None:
+    polib = pytest.importorskip("polib")
+    files = [p for p in CORPUS_FILES if "python-docs-zh-cn" in p.parts][::6]
+    for path in files:
+        original = path.read_text(encoding="utf-8")
+        po = read_po(path)
+        assert po.wrap.kind == "textwrap" and not po.wrap.header_wrap, path
+        entry = max(po.entries, key=lambda e: len(e.msgid))
+        entry.msgstr = entry.msgstr + " 修订：" + LONG_ZH + " and some English words here"
+        out = po.dumps()
+        assert set(changed_lines(original, out)) <= set(entry_span(entry)), path
+        occurrences = [tuple(ref.rsplit(":", 1)) for ref in entry.references]
+        expected = polib.POEntry(
+            msgid=entry.msgid, msgstr=entry.msgstr, occurrences=occurrences, flags=entry.flags
+        ).__unicode__(wrapwidth=78)
+        assert entry_text(po, entry) == expected.rstrip("\n") + "\n", path
+
+
+@needs_corpus
+def test_sphinx_edit_keeps_msgstr_on_one_line() -> None:
+    path = next(p for p in CORPUS_FILES if "sphinx" in p.parts)
+    original = path.read_text(encoding="utf-8")
+    po = read_po(path)
+    assert po.wrap.kind == "textwrap" and po.wrap.msgstr_kind == "single"
+    entry = po.entries[len(po.entries) // 2]
+    entry.msgstr = LONG_ZH + "\n第二行"
+    out = po.dumps()
+    assert set(changed_lines(original, out)) <= set(entry_span(entry))
+    assert entry_text(po, entry).endswith('msgstr "' + LONG_ZH + '\\n第二行"\n')
+
+
+@needs_corpus
+def test_header_edit_keeps_file_header_convention() -> None:
+    path = CORPUS / "python-docs-zh-cn" / "library" / "stdtypes.po"
+    if not path.exists():
+        pytest.skip("stdtypes.po not in corpus")
+    original = path.read_text(encoding="utf-8")
+    po = read_po(path)
+    po.set_metadata("Last-Translator", "Zhang San <zhangsan@example.com>, 2025")
+    po.set_metadata("X-Generator", "i18npub")
+    out = po.dumps()
+    assert po.header is not None
+    assert set(changed_lines(original, out)) <= set(entry_span(po.header))
+    assert '"Last-Translator: Zhang San <zhangsan@example.com>, 2025\\n"\n' in out
+    assert '"Plural-Forms: nplurals=1; plural=0;\\n"\n"X-Generator: i18npub\\n"\n\n' in out
+    assert "# \n# Translators:\n" in out  # comments untouched
+
+
+@needs_corpus
+def test_corpus_styles_reproduce_every_field() -> None:
+    """Re-laying out any field of any corpus entry in the detected style gives its bytes."""
+    from i18npub.pofile import _field_lines, _segments
+
+    for path in CORPUS_FILES:
+        po = read_po(path)
+        style = po.wrap
+        for entry in [e for e in (po.header, *po.entries) if e is not None]:
+            assert entry._raw is not None
+            for name, text in _segments(entry._raw):
+                if name.startswith(("msg", "references")):
+                    lines = _field_lines(entry, name, style, entry is po.header)
+                    assert "\n".join(lines) + "\n" == text, (path, name, text)
+
+
+# --- our own catalogs are GNU msgcat output --------------------------------------------
+
+HEADER = {
+    "Project-Id-Version": "i18npub-test 1.0",
+    "Report-Msgid-Bugs-To": "",
+    "POT-Creation-Date": "2025-01-01 00:00+0000",
+    "PO-Revision-Date": "2025-01-02 00:00+0000",
+    "Last-Translator": "Tester <test@example.com>",
+    "Language-Team": "Chinese (China) (https://example.com/a-rather-long-team-address/zh_CN/)",
+    "Language": "zh_CN",
+    "MIME-Version": "1.0",
+    "Content-Type": "text/plain; charset=UTF-8",
+    "Content-Transfer-Encoding": "8bit",
+    "Plural-Forms": "nplurals=1; plural=0;",
+}
+
+
+def sample_catalog() -> POFile:
+    po = new_po(metadata=HEADER)
+    assert po.header is not None
+    po.header.translator_comments = ["Chinese translation for tests.", ""]
+    po.header.flags = ["fuzzy"]
+    po.append(POEntry(msgid="Short", msgstr="短", references=["app/views.py:10"]))
+    po.append(
+        POEntry(
+            msgid="A long English source sentence, long enough that GNU gettext has to wrap it.",
+            msgstr=LONG_ZH,
+            references=[f"app/module_{i}/some_long_file_name.py:{i * 101}" for i in range(6)],
+            extracted_comments=["Translators: keep the URL."],
+        )
+    )
+    po.append(
+        POEntry(
+            msgid="%(count)s files in %(folder)s were changed by %(user)s just now, see log",
+            msgstr="%(user)s 刚刚修改了 %(folder)s 中的 %(count)s 个文件，详情请查看日志记录。",
+            flags=["fuzzy", "python-format"],
+            previous_msgid="%(count)s files in %(folder)s were changed by %(user)s",
+            translator_comments=["machine translation"],
+        )
+    )
+    po.append(
+        POEntry(
+            msgid="%d item",
+            msgid_plural="%d items",
+            msgstr_plural={0: "%d 个项目" + "，非常长的复数形式译文" * 6},
+            msgctxt="cart",
+            flags=["c-format"],
+        )
+    )
+    po.append(POEntry(msgid="Line one\nLine two\n", msgstr="第一行\n第二行\n"))
+    po.append(POEntry(msgid='Quote "this" and back\\slash\ttab', msgstr="引用“这个”和反\\斜杠\t制表"))
+    mixed = "混合 Chinese 和 English 的句子，包括 URL http://example.com/path/to/something "
+    po.append(POEntry(msgid="mixed", msgstr=mixed * 3))
+    po.append(POEntry(msgid="untranslated"))
+    po.append(POEntry(msgid="old", msgstr="旧" * 50, obsolete=True, msgctxt="ctx"))
+    return po
+
+
+@needs_msgcat
+def test_new_catalog_equals_msgcat_output(tmp_path: Path) -> None:
+    text = sample_catalog().dumps()
+    assert msgcat(text, tmp_path) == text
+    assert "\n\n#~ msgctxt" in text and '"%(user)s' in text
+
+
+@pytest.mark.skipif(MSGFMT is None, reason="GNU msgfmt not installed")
+def test_new_catalog_passes_msgfmt_check(tmp_path: Path) -> None:
+    po = sample_catalog()
+    assert po.header is not None
+    po.header.flags = []
+    for entry in po.entries:
+        entry.fuzzy = False
+    path = tmp_path / "zh_CN.po"
+    po.save(path)
+    result = subprocess.run(
+        [MSGFMT or "msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def random_text(rng: random.Random) -> str:
+    words = ["the", "quick", "brown", "fox", "http://example.com/a/b", "3.14", "100%", "e.g.",
+             "--flag", "x-y", "(paren)", "[br]", "%s", "%(name)s", "%d", "$5", "a/b", "C++",
+             "it's", '"q"', "\\path", "tab\t", "new\nline"]  # fmt: skip
+    hanzi = "中文字符测试换行规则的正确性我们需要足够长的文本来触发换行这是一个很长的句子"
+    punct = "，。、；：！？（）「」『』《》【】“”‘’…—·～％＄＃　"
+    others = ["가나다", "カタカナ", "ー", "々", "\u0300", "\u200b", "\u00a0", "é", "Ω", "😀",
+              "👍🏻", "🇨🇳", "€", "°", "×", "¥", "™", "\U00020000", "\u2028"]  # fmt: skip
+    parts = []
+    for _ in range(rng.randint(1, 40)):
+        r = rng.random()
+        if r < 0.35:
+            parts.append(rng.choice(words) + rng.choice([" ", "", " ", "  "]))
+        elif r < 0.7:
+            parts.append("".join(rng.choice(hanzi) for _ in range(rng.randint(1, 12))))
+        elif r < 0.9:
+            parts.append(rng.choice(punct))
+        else:
+            parts.append(rng.choice(others))
+    return "".join(parts)
+
+
+@needs_msgcat
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_chinese_english_catalog_equals_msgcat(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    po = new_po(metadata={"Content-Type": "text/plain; charset=UTF-8"})
+    obsolete = []
+    for i in range(150):
+        entry = POEntry(msgid=f"id{i} " + random_text(rng), msgstr=random_text(rng))
+        entry.flags = rng.choice([[], [], ["python-format"], ["c-format"], ["fuzzy"]])
+        if rng.random() < 0.1:
+            entry.msgctxt = random_text(rng)[:30]
+        if rng.random() < 0.1:
+            entry.previous_msgid = random_text(rng)
+        if rng.random() < 0.1:
+            entry.msgid_plural, entry.msgstr = random_text(rng), ""
+            entry.msgstr_plural = {0: random_text(rng), 1: random_text(rng)}
+        if rng.random() < 0.1:
+            entry.references = [f"src/file{j}.py:{j * 37}" for j in range(rng.randint(1, 12))]
+        if rng.random() < 0.05:
+            entry.obsolete = True
+            obsolete.append(entry)
+        else:
+            po.append(entry)
+    for entry in obsolete:
+        po.append(entry)
+    text = po.dumps()
+    assert msgcat(text, tmp_path) == text
+
+
+def test_chinese_is_never_broken_before_closing_or_after_opening_punctuation() -> None:
+    po = new_po()
+    text = ("这是测试，" * 5 + "（括号里的内容）" + "《书名》、" * 3 + "结束。") * 4
+    po.append(POEntry(msgid="x", msgstr=text))
+    lines = po.dumps().splitlines()[2:]
+    assert len(lines) > 3
+    for line in lines:
+        body = line.strip('"')
+        assert body[0] not in "，。、）》"
+        assert body[-1] not in "（《"
+        width = sum(2 if "\u3000" <= c <= "\uffef" or "\u4e00" <= c <= "\u9fff" else 1 for c in line)
+        assert width <= 79
+
+
+def test_other_layouts() -> None:
+    entry = POEntry(msgid="word " * 30, msgstr="line one\nline two " + "字" * 50)
+    for style, first, count in [(POLIB, 'msgid ""', 3), (NOWRAP, 'msgid "word', 1)]:
+        po = new_po(style)
+        po.append(POEntry(msgid=entry.msgid, msgstr=entry.msgstr))
+        lines = po.dumps().splitlines()
+        assert lines[0].startswith(first)
+        assert sum(1 for line in lines if line.startswith('"word')) == count - 1
+        assert parse_po(po.dumps()).entries[0].msgstr == entry.msgstr
+    single = new_po(WrapStyle(kind="single"))
+    single.append(POEntry(msgid="a\nb", msgstr="甲\n乙"))
+    assert single.dumps() == 'msgid "a\\nb"\nmsgstr "甲\\n乙"\n'
+
+
+# --- syntax errors ----------------------------------------------------------------------
+
+BROKEN = [
+    ('msgid "abc\nmsgstr ""\n', 1, "end-of-line within string"),
+    ('msgid "a"\nmsgstr "b"\n\nmsgfoo "c"\n', 4, "keyword 'msgfoo' unknown"),
+    ('msgid "a"\nmsgstr "b"\n\nfoo bar\n', 4, "keyword 'foo' unknown"),
+    ('# c\nmsgstr "b"\n', 2, "msgstr without msgid"),
+    ('msgid "a"\nmsgstr "b\\qc"\n', 2, "invalid escape sequence"),
+    ('msgid "a"\nmsgstr ""\n"ok"\n"b\\qc"\n', 4, "invalid escape sequence"),
+    ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 4, "duplicate message definition"),
+    ('msgctxt "x"\nmsgid "a"\nmsgstr "b"\n\n#: f:1\nmsgctxt "x"\nmsgid "a"\nmsgstr "c"\n', 7,
+     "duplicate message definition"),  # fmt: skip
+    ('msgid "a"\n', 1, "missing msgstr"),
+    ('msgid "a"\nmsgid "b"\nmsgstr ""\n', 2, "missing msgstr for the msgid at line 1"),
+    ('msgid "a"\nmsgstr[0] "b"\n', 2, "msgstr[0] without msgid_plural"),
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr "b"\n', 3, "msgstr without [index]"),
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr[1] "b"\n', 3, "out of order"),
+    ('#~ msgid "a"\nmsgstr "b"\n', 2, "inconsistent use of #~"),
+    ('"abc"\n', 1, "string without a keyword"),
+    ('msgid "a" b\nmsgstr ""\n', 1, "unexpected text after string"),
+    ('msgid "a"\nmsgstr ""\n\n#| msgstr "x"\nmsgid "b"\nmsgstr ""\n', 4, "'#|' must be"),
+    ('msgid\nmsgstr ""\n', 1, "msgid must be followed by a string"),
+    ('msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n', 1,
+     "charset 'ISO-8859-1' is not supported"),  # fmt: skip
+    ('msgid "a"\nmsgstr "\\xff"\n', 2, "not valid UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BROKEN)
+def test_syntax_errors_name_file_and_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(POSyntaxError) as caught:
+        parse_po(text, "demo.po")
+    error = caught.value
+    assert (error.path, error.line) == ("demo.po", line)
+    assert message in error.message
+    assert str(error) == f"demo.po:{line}: {error.message}"
+
+
+def test_read_po_rejects_invalid_utf8_and_other_charsets(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.po"
+    path.write_bytes(
+        b'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+        b'msgid "caf\xe9"\nmsgstr ""\n'
+    )
+    with pytest.raises(POSyntaxError, match=r"latin1\.po:4: charset 'ISO-8859-1'"):
+        read_po(path)
+    path.write_bytes(b'msgid "a"\nmsgstr "ok"\n\nmsgid "b"\nmsgstr "\xff\xfe"\n')
+    with pytest.raises(POSyntaxError, match=r"latin1\.po:5: invalid UTF-8"):
+        read_po(path)
+
+
+# --- properties, lookup, saving ---------------------------------------------------------
+
+
+def test_fuzzy_and_translated() -> None:
+    entry = POEntry(msgid="a", msgstr="甲", flags=["python-format"])
+    assert entry.translated and not entry.fuzzy
+    entry.fuzzy = True
+    assert entry.flags == ["fuzzy", "python-format"] and not entry.translated
+    entry.fuzzy = True
+    assert entry.flags.count("fuzzy") == 1
+    entry.fuzzy = False
+    assert entry.flags == ["python-format"] and entry.translated
+    assert not POEntry(msgid="a").translated
+    plural = POEntry(msgid="a", msgid_plural="as", msgstr_plural={0: "x", 1: ""})
+    assert not plural.translated
+    plural.msgstr_plural[1] = "y"
+    assert plural.translated
+    assert not POEntry(msgid="a", msgstr="b", obsolete=True).translated
+
+
+def test_find_follows_appends_removals_and_edits() -> None:
+    po = parse_po(FIXTURES["obsolete"])
+    kept = po.find("kept")
+    assert kept is not None
+    added = POEntry(msgid="new", msgctxt="c")
+    po.append(added)
+    assert po.find("new", "c") is added and po.find("new") is None
+    with pytest.raises(ValueError, match="duplicate"):
+        po.append(POEntry(msgid="new", msgctxt="c"))
+    added.msgid = "renamed"
+    assert po.find("new", "c") is None and po.find("renamed", "c") is added
+    added.msgctxt = None
+    assert po.find("renamed") is added
+    po.remove(added)
+    assert po.find("renamed") is None and added not in po.entries
+    po.entries.append(added)
+    assert po.find("renamed") is added
+    del po.entries[-1]
+    assert po.find("renamed") is None
+    po.entries.insert(0, added)
+    assert po.entries.pop(0) is added and po.find("renamed") is None
+    po.entries[0] = added
+    assert po.find("kept") is None and po.find("renamed") is added
+    with pytest.raises(ValueError):
+        po.remove(kept)
+    other = new_po()
+    with pytest.raises(ValueError, match="belongs"):
+        other.append(added)
+
+
+def test_header_via_append_and_assignment() -> None:
+    po = new_po()
+    header = POEntry(msgid="", msgstr="Language: zh_CN\n")
+    po.append(header)
+    assert po.header is header and po.entries == [] and po.find("") is header
+    replacement = POEntry(msgid="", msgstr="Language: zh_TW\n")
+    po.header = replacement
+    assert po.find("") is replacement and po.metadata() == {"Language": "zh_TW"}
+    po.set_metadata("Language", "zh_CN")
+    po.set_metadata("MIME-Version", "1.0")
+    assert replacement.msgstr == "Language: zh_CN\nMIME-Version: 1.0\n"
+
+
+def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "zh_CN.po"
+    path.write_text(FIXTURES["gnu"], encoding="utf-8")
+    path.chmod(0o640)
+    po = read_po(path)
+    po.entries[0].msgstr = "新的译文"
+    po.save()
+    assert read_po(path).entries[0].msgstr == "新的译文"
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zh_CN.po"]
+
+    before = path.read_bytes()
+    po.entries[0].msgstr = "不会写入"
+
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        po.save(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zh_CN.po"]
+
+
+def test_save_new_file(tmp_path: Path) -> None:
+    po = sample_catalog()
+    target = tmp_path / "new.po"
+    po.save(target)
+    assert target.read_text(encoding="utf-8") == po.dumps()
+    assert read_po(target).dumps() == po.dumps()
+
+
+# --- hypothesis: whatever we write, we read back ---------------------------------------
+
+SPECIAL = ['"', "\\", "\n", "\t", "\r", "中", "文", "，", "。", "“", "”", "（", "）", " ", "%"]
+text_st = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(SPECIAL), st.characters(exclude_categories=("Cs",))
+    ),
+    max_size=120,
+)
+line_st = text_st.map(lambda s: s.replace("\n", " ").replace("\r", " "))
+token_st = st.text(
+    alphabet=st.characters(exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1
+).filter(lambda s: not any(c.isspace() for c in s))
+flag_st = st.sampled_from(["fuzzy", "python-format", "c-format", "no-c-format", "range: 1..5"])
+
+
+@st.composite
+def entries_st(draw: st.DrawFn) -> POEntry:
+    plural = draw(st.booleans())
+    entry = POEntry(
+        msgid=draw(text_st.filter(bool)),
+        msgctxt=draw(st.none() | text_st),
+        flags=draw(st.lists(flag_st, max_size=3, unique=True)),
+        translator_comments=draw(st.lists(line_st, max_size=2)),
+        extracted_comments=draw(st.lists(line_st, max_size=2)),
+        references=draw(st.lists(token_st, max_size=4)),
+        previous_msgid=draw(st.none() | text_st),
+        obsolete=draw(st.booleans()),
+    )
+    if plural:
+        entry.msgid_plural = draw(text_st)
+        entry.msgstr_plural = dict(enumerate(draw(st.lists(text_st, min_size=1, max_size=3))))
+    else:
+        entry.msgstr = draw(text_st)
+    return entry
+
+
+FIELDS = (
+    "msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr_plural", "flags",
+    "translator_comments", "extracted_comments", "references", "previous_msgctxt",
+    "previous_msgid", "previous_msgid_plural", "obsolete",
+)  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    entries=st.lists(entries_st(), max_size=5, unique_by=lambda e: (e.msgctxt, e.msgid)),
+    style=st.sampled_from([GNU, POLIB, NOWRAP, WrapStyle(kind="single")]),
+)
+def test_written_entries_read_back_identically(entries: list[POEntry], style: WrapStyle) -> None:
+    po = new_po(style, metadata={"Content-Type": "text/plain; charset=UTF-8"})
+    for entry in entries:
+        po.append(entry)
+    text = po.dumps()
+    again = parse_po(text)
+    assert len(again.entries) == len(entries)
+    for written, read in zip(entries, again.entries, strict=True):
+        for name in FIELDS:
+            assert getattr(read, name) == getattr(written, name), name
+    assert again.dumps() == text
