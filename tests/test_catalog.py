@@ -224,3 +224,20 @@ def test_status_counts_states(project: Project, story: Path) -> None:
         "obsolete": 1,
         "percent_approved": 60.0,
     }
+
+
+def test_same_text_in_two_roles_gets_msgctxt(project: Project, tmp_path: Path) -> None:
+    source = tmp_path / "roles.md"
+    source.write_text(
+        "# Roles\n\n## Background\n\nThe rest follows.\n\nBackground\n\n- Background\n",
+        encoding="utf-8",
+    )
+    project.ingest([source])
+    template = read_catalog(project.template_path("roles"))
+    keys = [(e.msgctxt, e.msgid) for e in template.entries]
+    assert keys == [
+        (None, "Roles"),
+        ("heading", "Background"),
+        (None, "The rest follows."),
+        ("body", "Background"),
+    ]

@@ -68,17 +68,37 @@ def build_template(article: Article, created: dt.datetime | None = None) -> POFi
         f"Translation template for the article {article.slug!r}.",
         f"Source: {article.url or article.source}",
     ]
-    entries: dict[str, POEntry] = {}
-    for index, block, segment in article.segments():
-        entry = entries.get(segment.text)
+    segments = article.segments()
+    contexts = _contexts(segments)
+    entries: dict[tuple[str | None, str], POEntry] = {}
+    for index, block, segment in segments:
+        context = contexts.get((segment.text, _role(block.kind)))
+        entry = entries.get((context, segment.text))
         if entry is None:
-            entry = POEntry(msgid=segment.text, extracted_comments=_notes(block, segment))
-            entries[segment.text] = entry
+            entry = POEntry(
+                msgid=segment.text, msgctxt=context, extracted_comments=_notes(block, segment)
+            )
+            entries[(context, segment.text)] = entry
             template.append(entry)
         reference = f"{article.slug}:{index}"
         if reference not in entry.references:
             entry.references.append(reference)
     return template
+
+
+def _role(kind: str) -> str:
+    return kind if kind in ("title", "heading", "caption") else "body"
+
+
+def _contexts(segments: list[tuple[int, Block, Segment]]) -> dict[tuple[str, str], str]:
+    """msgctxt only where the same text plays two roles (say, a heading and a sentence)."""
+    roles: dict[str, set[str]] = {}
+    for _, block, segment in segments:
+        roles.setdefault(segment.text, set()).add(_role(block.kind))
+    return {
+        (text, role): role for text, text_roles in roles.items() if len(text_roles) > 1
+        for role in text_roles
+    }
 
 
 def _notes(block: Block, segment: Segment) -> list[str]:
