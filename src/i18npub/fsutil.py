@@ -21,10 +21,14 @@ def ensure_inside(root: Path, path: Path) -> Path:
     return resolved
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and a rename."""
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder and a rename.
+
+    The rename makes the write atomic for readers and against a killed process;
+    ``durable`` also fsyncs the data against power loss (skip it for derived files).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_temp(path, data)
+    tmp = _write_temp(path, data, durable)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -32,12 +36,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
     """Write UTF-8 text atomically (see atomic_write_bytes)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), durable)
 
 
-def replace_if_unchanged(path: Path, expected: bytes | None, data: bytes) -> bool:
+def replace_if_unchanged(
+    path: Path, expected: bytes | None, data: bytes, durable: bool = True
+) -> bool:
     """Write ``data`` to ``path`` only if it still holds ``expected`` (None: does not exist).
 
     A compare-and-swap for files that people edit while we work: the current
@@ -46,7 +52,7 @@ def replace_if_unchanged(path: Path, expected: bytes | None, data: bytes) -> boo
     Returns False (and leaves any newer edit in place) when the file changed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    new_tmp = _write_temp(path, data)
+    new_tmp = _write_temp(path, data, durable)
     aside = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.old")
     try:
         if expected is not None:
@@ -69,14 +75,15 @@ def replace_if_unchanged(path: Path, expected: bytes | None, data: bytes) -> boo
         new_tmp.unlink(missing_ok=True)
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
-    """A fully written, fsynced temp file beside ``path``, with ``path``'s permissions."""
+def _write_temp(path: Path, data: bytes, durable: bool = True) -> Path:
+    """A fully written (and if durable, fsynced) temp file beside ``path``, with its mode."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, _mode_for(path))
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -22,21 +22,24 @@ Layout of new and changed entries:
 * ``gnu`` (default, our own catalogs): GNU gettext 0.21 ``msgcat`` byte for byte. Strings are
   broken at 79 display columns (East Asian Wide/Fullwidth = 2) at the line-break opportunities
   of Unicode UAX #14 as implemented by libunistring 1.0 (its class table and pair table are
-  embedded below, Unicode 14.0), never inside an escape sequence nor, for ``c-format``,
-  ``python-format`` and ``python-brace-format`` entries, inside a format directive. So a
-  Chinese run is broken between ideographs but never before ``，。、；：！？）」》`` nor after
-  ``（「《``, and not next to ``“”‘’`` (ambiguous quotes, class QU).
+  embedded below, Unicode 14.0), never inside an escape sequence nor, in ``c-format`` and
+  ``python-format`` entries, inside a format directive. So a Chinese run is broken between
+  ideographs but never before ``，。、；：！？）」》``, after ``（「《``, nor between a quotation
+  mark ``“”‘’`` (class QU, which glues to both sides in that revision) and what it touches.
 * ``textwrap``: polib's layout (``textwrap`` at 78 code points including the quotes, breaks
   after spaces and hyphens, multi-line strings one logical line per physical line), which is
   what Transifex writes for the Python documentation.
-* ``none``: no wrapping (``msgcat --no-wrap``).
+* ``none``: no wrapping (``msgcat --no-wrap``); ``single``: each string on one line, even
+  across ``\\n`` (Transifex's msgstr in some projects, e.g. Sphinx).
 
-Known differences from ``msgcat``: format directives of languages other than C and Python are
-not protected from breaks; ``msgcat`` drops obsolete entries with an empty ``msgstr``, drops
-``fuzzy`` from entries with an empty ``msgstr``, sorts flags and moves obsolete entries to the
-end, whereas we write entries and flags as they are in the :class:`POFile`. Newer gettext
-releases (0.22+, libunistring 1.1+) follow later UAX #14 revisions and may break a few
-characters differently (notably next to quotation marks).
+Known differences from ``msgcat``: we write entries and flags as they are in the
+:class:`POFile`, whereas ``msgcat`` moves obsolete entries to the end, drops obsolete entries
+with an empty ``msgstr``, drops ``fuzzy`` when ``msgstr`` is empty, rewrites
+``possible-c-format`` as ``c-format`` and sorts flags. Character widths come from
+``unicodedata`` (plus libunistring's exceptions), so on a Python whose Unicode database is
+newer than 14.0 a newly assigned character may count differently. gettext 0.22+ (libunistring
+1.1+) follows later UAX #14 revisions and breaks some characters differently, notably
+quotation marks next to ideographs.
 """
 
 from __future__ import annotations
@@ -1307,44 +1310,46 @@ def _entry_lines(entry: POEntry, style: WrapStyle, is_header: bool) -> list[str]
 
 def _field_lines(entry: POEntry, name: str, style: WrapStyle, is_header: bool) -> list[str]:
     """The lines of one field of ``entry`` (empty if the field is absent)."""
-    if name == "translator_comments":
-        return [
-            f"# {part}" if part else style.empty_comment
-            for comment in entry.translator_comments
-            for part in comment.split("\n")
-        ]
-    if name == "extracted_comments":
-        return [
-            f"#. {part}" if part else "#."
-            for comment in entry.extracted_comments
-            for part in comment.split("\n")
-        ]
-    if name == "references":
-        return _reference_lines(entry.references, style) if entry.references else []
-    if name == "flags":
-        return ["#, " + ", ".join(entry.flags)] if entry.flags else []
+    if name in _COMMENT_FIELDS:
+        return _comment_lines(entry, name, style)
     kind = style.kind
     if name.startswith("msgstr") and style.msgstr_kind is not None:
         kind = style.msgstr_kind
     width = style.width if kind == style.kind else _DEFAULT_WIDTH[kind]
     if is_header and not style.header_wrap:
         kind = "none"
+    prefix = "#~ " if entry.obsolete else ""
     if name.startswith("previous_"):
         value = getattr(entry, name)
         prefix = "#~| " if entry.obsolete else "#| "
         name = name[9:]
     elif name.startswith("msgstr["):
         value = entry.msgstr_plural.get(int(name[7:-1]))
-        prefix = "#~ " if entry.obsolete else ""
     elif name == "msgstr" and entry.msgid_plural is not None:
         return []
     else:
         value = getattr(entry, name)
-        prefix = "#~ " if entry.obsolete else ""
     if value is None:
         return []
-    protected = _directive_insides(value, entry.flags) if kind == "gnu" else frozenset()
+    translated = name.startswith("msgstr")
+    protected = _directive_insides(value, entry.flags, translated) if kind == "gnu" else frozenset()
     return _string_lines(prefix, name, value, kind, width, protected)
+
+
+_COMMENT_FIELDS = frozenset({"translator_comments", "extracted_comments", "references", "flags"})
+
+
+def _comment_lines(entry: POEntry, name: str, style: WrapStyle) -> list[str]:
+    """``#``, ``#.``, ``#:`` or ``#,`` lines; a comment with newlines takes several lines."""
+    if name == "translator_comments":
+        parts = [part for comment in entry.translator_comments for part in comment.split("\n")]
+        return [f"# {part}" if part else style.empty_comment for part in parts]
+    if name == "extracted_comments":
+        parts = [part for comment in entry.extracted_comments for part in comment.split("\n")]
+        return [f"#. {part}" if part else "#." for part in parts]
+    if name == "references":
+        return _reference_lines(entry.references, style) if entry.references else []
+    return ["#, " + ", ".join(entry.flags)] if entry.flags else []
 
 
 def _string_lines(
@@ -1368,14 +1373,14 @@ def _reference_lines(refs: list[str], style: WrapStyle) -> list[str]:
         joined = " ".join(refs)
         if len(joined) + 3 <= style.ref_width:
             return ["#: " + joined]
-        wrapped = textwrap.wrap(
-            joined.replace("-", "*"),
+        return textwrap.wrap(  # polib swaps "-" for "*" to the same effect
+            joined,
             style.ref_width,
             initial_indent="#: ",
             subsequent_indent="#: ",
             break_long_words=False,
+            break_on_hyphens=False,
         )
-        return [line.replace("*", "-") for line in wrapped]
     lines: list[str] = []
     current, column = "#:", 2
     for ref in refs:
@@ -1390,14 +1395,18 @@ def _reference_lines(refs: list[str], style: WrapStyle) -> list[str]:
 
 
 def _polib_lines(prefix: str, name: str, value: str, width: int) -> list[str]:
-    """polib's layout: textwrap on the escaped string, multi-line strings unwrapped."""
+    """polib's layout: textwrap on the escaped string, multi-line strings unwrapped.
+
+    (polib also starts a new line after ``\\r`` and other line separators; we only do so
+    after ``\\n``.)
+    """
     portions = _PORTION_RE.findall(value)
     if len(portions) > 1:
         pieces = ["", *(_escape(p) for p in portions)]
     else:
         escaped = _escape(value)
-        specials = len(escaped) - len(value) + sum(map(value.count, "\v\b\f"))
-        # polib's test (sic: the escapes make the line longer, polib allows more)
+        specials = len(escaped) - len(value) - value.count("\a")  # polib's count
+        # polib's test (sic: escapes make the line longer, yet polib allows more)
         if width > 0 and len(value) > width - len(name) - 3 + specials:
             pieces = [
                 "",
@@ -1456,46 +1465,136 @@ def _escaped_units(portion: str, offset: int, protected: frozenset[int]) -> tupl
 
 # --- format directives (where GNU does not break) ---------------------------------------
 
-_C_DIRECTIVE_RE = re.compile(
-    r"%(?:%|(?:[1-9][0-9]*\$)?[-+ #0'I]*(?:\*(?:[1-9][0-9]*\$)?|[1-9][0-9]*)?"
-    r"(?:\.(?:\*(?:[1-9][0-9]*\$)?|[0-9]*))?(?:hh|ll|[hlLqjzZt])?[diouxXeEfFgGaAcCsSpnm])"
-)
-_PYTHON_DIRECTIVE_RE = re.compile(
-    r"%(?:%|(?:\([^)]*\))?[-+ #0]*(?:\*|[0-9]+)?(?:\.(?:\*|[0-9]+))?[hlL]*[diouxXeEfFgGcrsa%])"
-)
-_BRACE_DIRECTIVE_RE = re.compile(
-    r"\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)?(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])*"
-    r"(?:![rsa])?(?::[^{}]*(?:\{[^{}]*\}[^{}]*)*)?\}"
-)
+_C_SIZES = ("hh", "ll", "h", "l", "L", "q", "j", "z", "Z", "t")
+_C_PRI_RE = re.compile(r"<PRI[diouxX](?:MAX|PTR|(?:LEAST|FAST)?(?:8|16|32|64))>")
 
 
-def _directive_insides(value: str, flags: list[str]) -> frozenset[int]:
-    """Indices of characters inside (not starting) a format directive of ``value``."""
-    if not flags:
+def _directive_insides(value: str, flags: list[str], translated: bool) -> frozenset[int]:
+    """Indices of characters inside (not starting) a valid format directive of ``value``.
+
+    Follows gettext 0.21's c-format and python-format parsers, which stop at the first
+    invalid directive (write-po.c protects only the valid ones).
+    """
+    if "%" not in value:
         return frozenset()
     kinds = {f.removeprefix("possible-")[:-7] for f in flags if f.endswith("-format")}
     if "c" in kinds:
-        return _insides(value, "%", _C_DIRECTIVE_RE)
+        return _scan(value, "%", lambda i: _c_directive(value, i, translated))
     if "python" in kinds:
-        return _insides(value, "%", _PYTHON_DIRECTIVE_RE)
-    if "python-brace" in kinds:
-        return _insides(value, "{", _BRACE_DIRECTIVE_RE, "{{", "}}")
-    return frozenset()
+        return _scan(value, "%", lambda i: _python_directive(value, i))
+    return frozenset()  # gettext 0.21 protects no other kind (not even python-brace)
 
 
-def _insides(value: str, start: str, pattern: re.Pattern[str], *literals: str) -> frozenset[int]:
+def _scan(value: str, start: str, directive: Any) -> frozenset[int]:
+    """Run ``directive(i)`` -> (end or None, argument kind) at each ``start`` character."""
     inside: set[int] = set()
+    kinds: set[str] = set()
     i = value.find(start)
     while i >= 0:
-        if any(value.startswith(lit, i) for lit in literals):
-            i = value.find(start, i + 2)
-            continue
-        match = pattern.match(value, i)
-        if match is None:
-            break  # GNU stops at the first invalid directive
-        inside.update(range(i + 1, match.end()))
-        i = value.find(start, match.end())
+        end, kind = directive(i)
+        if kind:
+            kinds.add(kind)
+        if end is None or len(kinds) > 1:  # invalid, or numbered and unnumbered mixed
+            break
+        inside.update(range(i + 1, end))
+        i = value.find(start, end)
     return frozenset(inside)
+
+
+def _digits(value: str, j: int) -> int:
+    while j < len(value) and "0" <= value[j] <= "9":
+        j += 1
+    return j
+
+
+def _argument(value: str, j: int) -> tuple[int, bool | None]:
+    """Skip an ``m$`` argument number at ``j``: (new index, numbered?) or invalid (-1)."""
+    k = _digits(value, j)
+    if k > j and value[k : k + 1] == "$":
+        return (k + 1, True) if int(value[j:k]) else (-1, None)
+    return j, False
+
+
+def _c_directive(value: str, i: int, translated: bool) -> tuple[int | None, str]:
+    """End of the C directive at ``i`` (None if invalid), and its argument kind."""
+    kinds: set[str] = set()
+    j, numbered = _argument(value, i + 1)
+    if j < 0:
+        return None, ""
+    flags = "'I +-#0" if translated else "' +-#0"
+    while j < len(value) and value[j] in flags:
+        j += 1
+    for star in (True, False):  # width, then precision
+        if not star:
+            if value[j : j + 1] != ".":
+                break
+            j += 1
+        if value[j : j + 1] == "*":
+            j, numbered_star = _argument(value, j + 1)
+            if j < 0:
+                return None, ""
+            kinds.add("numbered" if numbered_star else "unnumbered")
+        else:
+            j = _digits(value, j)
+    if value[j : j + 1] == "<":
+        match = _C_PRI_RE.match(value, j)
+        if match is None:
+            return None, ""
+        end, conversion = match.end(), "d"
+    else:
+        j += len(next((z for z in _C_SIZES if value.startswith(z, j)), ""))
+        conversion = value[j : j + 1]
+        if not conversion or conversion not in "%mcCsSiduoxXeEfFgGaApn":
+            return None, ""
+        end = j + 1
+    if conversion not in "%m":
+        kinds.add("numbered" if numbered else "unnumbered")
+    if len(kinds) > 1:
+        return None, ""
+    return end, kinds.pop() if kinds else ""
+
+
+def _python_directive(value: str, i: int) -> tuple[int | None, str]:
+    """End of the Python %-directive at ``i`` (None if invalid), and its argument kind."""
+    j = i + 1
+    named = value[j : j + 1] == "("
+    if named:
+        depth = 0
+        j += 1
+        while j < len(value):
+            if value[j] == "(":
+                depth += 1
+            elif value[j] == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            j += 1
+        if j >= len(value):
+            return None, ""
+        j += 1
+    while j < len(value) and value[j] in "-+ #0":
+        j += 1
+    star = False
+    for precision in (False, True):
+        if precision:
+            if value[j : j + 1] != ".":
+                break
+            j += 1
+        if value[j : j + 1] == "*":
+            star = True
+            j += 1
+        else:
+            j = _digits(value, j)
+    if j < len(value) and value[j] in "hlL":
+        j += 1
+    conversion = value[j : j + 1]
+    if not conversion or conversion not in "%csriduoxXeEfgG":
+        return None, ""
+    if named and star:
+        return None, ""
+    if named:
+        return j + 1, "numbered"
+    return j + 1, "unnumbered" if conversion != "%" or star else ""
 
 
 # --- wrap style detection ---------------------------------------------------------------
@@ -1512,17 +1611,19 @@ def _detect_style(po: POFile) -> WrapStyle:
     ref_votes = dict.fromkeys(_REF_LAYOUTS, 0)
     told = 0
     for entry in po.entries:
+        if told >= _ENOUGH and (sum(ref_votes.values()) >= 3 or len(entry.references) < 2):
+            continue  # enough string evidence: only look for more #: evidence
         if entry._raw is None or not entry._unchanged():
             continue
         for name, text in _segments(entry._raw):
             if name == "references" and len(entry.references) > 1:
                 _vote_refs(entry.references, text, ref_votes)
+            elif told >= _ENOUGH:
+                continue
             elif name in _STRING_FIELDS:
                 told += _vote_string(entry, name, text, id_votes)
             elif name.startswith("msgstr"):
                 told += _vote_string(entry, name, text, str_votes)
-        if told >= _ENOUGH and sum(ref_votes.values()) >= 3:
-            break
     header = _header_layout(po)
     fallback: Layout = "textwrap" if header is False or po._hash_space else "gnu"
     kind = _winner(id_votes, fallback)
@@ -1561,7 +1662,11 @@ def _vote_string(entry: POEntry, name: str, text: str, votes: dict[str, int]) ->
         return 0
     rendered = {}
     for layout in _LAYOUTS:
-        protected = _directive_insides(value, entry.flags) if layout == "gnu" else frozenset()
+        protected = (
+            _directive_insides(value, entry.flags, name.startswith("msgstr"))
+            if layout == "gnu"
+            else frozenset()
+        )
         rendered[layout] = _string_lines(
             prefix, name, value, layout, _DEFAULT_WIDTH[layout], protected
         )

@@ -1,0 +1,323 @@
+"""PO catalogs: does load+save keep the bytes, does one edit touch only its entry, how fast.
+
+Compares i18npub.pofile with polib, Babel, translate-toolkit and GNU msgcat on the shared
+corpus of real zh_CN catalogs (``../shared/corpus/po``, read in place). For each file:
+
+* round trip: load and save without changes; identical bytes or not;
+* edit: change the msgstr of the middle (non-plural) entry to a longer text, save, and count
+  the *other* entries whose text changed (entries are matched by msgctxt+msgid; the header
+  counts) and the lines removed plus added (multiset difference). msgcat cannot edit: it is
+  run on the file as edited by i18npub;
+* speed: load+save (no edit) of the largest file and of all files, medians of ``--runs``
+  runs with the tools interleaved (so that load from other jobs hits all alike).
+
+Run from the repository root::
+
+    .venv/bin/pip install translate-toolkit   # once; polib and Babel are dependencies
+    .venv/bin/python benchmarks/po_roundtrip.py --runs 11
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from i18npub.pofile import POEntry, parse_po  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "po"
+ADDED = (
+    "（修订）这是一段追加的译文，用来检查编辑后的换行是否遵循文件自己的约定，"
+    "并且不改动其他任何条目。"
+)
+
+RoundTrip = Callable[[Path], bytes]
+Edit = Callable[[Path, "Target"], bytes]
+
+
+@dataclass
+class Target:
+    """The entry edited in one file."""
+
+    msgctxt: str | None
+    msgid: str
+    msgstr: str
+
+
+@dataclass
+class Tool:
+    name: str
+    roundtrip: RoundTrip
+    edit: Edit
+
+
+# --- the tools ---------------------------------------------------------------------------
+
+
+def ours_roundtrip(path: Path) -> bytes:
+    return parse_po(path.read_bytes().decode("utf-8"), str(path)).dumps().encode("utf-8")
+
+
+def ours_edit(path: Path, target: Target) -> bytes:
+    po = parse_po(path.read_bytes().decode("utf-8"), str(path))
+    entry = po.find(target.msgid, target.msgctxt)
+    assert entry is not None
+    entry.msgstr = target.msgstr
+    return po.dumps().encode("utf-8")
+
+
+def polib_tool() -> Tool:
+    import polib
+
+    def roundtrip(path: Path) -> bytes:
+        po = polib.pofile(str(path))
+        return po.__unicode__().encode(po.encoding)
+
+    def edit(path: Path, target: Target) -> bytes:
+        po = polib.pofile(str(path))
+        entry = po.find(target.msgid, msgctxt=target.msgctxt)
+        entry.msgstr = target.msgstr
+        return po.__unicode__().encode(po.encoding)
+
+    return Tool("polib", roundtrip, edit)
+
+
+def babel_tool() -> Tool:
+    from babel.messages.pofile import read_po, write_po
+
+    def save(catalog: object) -> bytes:
+        out = io.BytesIO()
+        write_po(out, catalog)
+        return out.getvalue()
+
+    def roundtrip(path: Path) -> bytes:
+        with path.open("rb") as handle:
+            return save(read_po(handle))
+
+    def edit(path: Path, target: Target) -> bytes:
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        catalog.get(target.msgid, context=target.msgctxt).string = target.msgstr
+        return save(catalog)
+
+    return Tool("Babel", roundtrip, edit)
+
+
+def translate_toolkit_tool() -> Tool:
+    from translate.storage import po as ttpo  # translate.storage.po.pofile
+
+    def roundtrip(path: Path) -> bytes:
+        return bytes(ttpo.pofile(path.read_bytes()))
+
+    def edit(path: Path, target: Target) -> bytes:
+        store = ttpo.pofile(path.read_bytes())
+        for unit in store.units:
+            if unit.source == target.msgid and (unit.getcontext() or None) == target.msgctxt:
+                unit.target = target.msgstr
+                break
+        return bytes(store)
+
+    return Tool("translate-toolkit", roundtrip, edit)
+
+
+def msgcat_tool(msgcat: str) -> Tool:
+    def run(data: bytes) -> bytes:
+        return subprocess.run([msgcat, "-"], input=data, capture_output=True, check=True).stdout
+
+    def roundtrip(path: Path) -> bytes:
+        return run(path.read_bytes())
+
+    def edit(path: Path, target: Target) -> bytes:
+        return run(ours_edit(path, target))
+
+    return Tool("msgcat (GNU 0.21)", roundtrip, edit)
+
+
+def available_tools() -> tuple[list[Tool], list[str]]:
+    tools = [Tool("i18npub.pofile", ours_roundtrip, ours_edit)]
+    missing = []
+    for name, factory in (
+        ("polib", polib_tool),
+        ("Babel", babel_tool),
+        ("translate-toolkit", translate_toolkit_tool),
+    ):
+        try:
+            tools.append(factory())
+        except ImportError:
+            missing.append(name)
+    msgcat = shutil.which("msgcat")
+    if msgcat:
+        tools.append(msgcat_tool(msgcat))
+    else:
+        missing.append("msgcat")
+    return tools, missing
+
+
+# --- measures ----------------------------------------------------------------------------
+
+
+def pick_target(path: Path) -> Target:
+    """The middle non-plural, non-obsolete entry, with a longer translation."""
+    po = parse_po(path.read_bytes().decode("utf-8"), str(path))
+    candidates = [e for e in po.entries if e.msgid_plural is None and not e.obsolete]
+    entry = candidates[len(candidates) // 2]
+    return Target(entry.msgctxt, entry.msgid, entry.msgstr + ADDED)
+
+
+def entry_texts(data: bytes) -> dict[tuple[str | None, str], str]:
+    po = parse_po(data.decode("utf-8"))
+    entries: list[POEntry] = [e for e in (po.header, *po.entries) if e is not None]
+    return {(e.msgctxt, e.msgid): e._raw or "" for e in entries}
+
+
+def edited_entry(data: bytes, target: Target) -> str:
+    entry = parse_po(data.decode("utf-8")).find(target.msgid, target.msgctxt)
+    return (entry._raw or "") if entry is not None else ""
+
+
+def conventional(path: Path, original: bytes, edited: bytes, target: Target) -> str | None:
+    """The edited entry as the file's own toolchain writes it (None: no oracle here).
+
+    Django: what msgcat makes of it; Python docs: polib (textwrap, 78); Sphinx: the
+    original lines with the msgstr on one line (Transifex leaves its msgstr unwrapped).
+    """
+    if "django" in path.parts:
+        msgcat = shutil.which("msgcat")
+        if msgcat is None:
+            return None
+        out = subprocess.run([msgcat, "-"], input=edited, capture_output=True, check=True)
+        return edited_entry(out.stdout, target)
+    if "python-docs-zh-cn" in path.parts:
+        import polib
+
+        entry = parse_po(original.decode("utf-8")).find(target.msgid, target.msgctxt)
+        assert entry is not None
+        rendered = polib.POEntry(
+            msgid=entry.msgid,
+            msgstr=target.msgstr,
+            msgctxt=entry.msgctxt,
+            occurrences=[tuple(ref.rsplit(":", 1)) for ref in entry.references],
+            flags=entry.flags,
+            tcomment="\n".join(entry.translator_comments),
+            comment="\n".join(entry.extracted_comments),
+        ).__unicode__(wrapwidth=78)
+        return rendered.rstrip("\n") + "\n"
+    if "sphinx" in path.parts:
+        raw = edited_entry(original, target)
+        escaped = target.msgstr.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return raw[: raw.index("msgstr ")] + f'msgstr "{escaped}"\n'
+    return None
+
+
+def other_entries_changed(before: bytes, after: bytes, target: Target) -> int:
+    old, new = entry_texts(before), entry_texts(after)
+    edited = (target.msgctxt, target.msgid)
+    return sum(1 for key, text in old.items() if key != edited and new.get(key) != text)
+
+
+def lines_changed(before: bytes, after: bytes) -> int:
+    old = Counter(before.decode("utf-8").splitlines())
+    new = Counter(after.decode("utf-8").splitlines())
+    return sum(((old - new) + (new - old)).values())
+
+
+@dataclass
+class Result:
+    tool: str
+    identical: int = 0
+    conventional: int = 0
+    others_changed: int = 0
+    lines: int = 0
+    largest_ms: float = 0.0
+    all_s: float = 0.0
+
+
+def fidelity(tool: Tool, files: list[Path], targets: dict[Path, Target]) -> Result:
+    result = Result(tool.name)
+    for path in files:
+        original = path.read_bytes()
+        result.identical += tool.roundtrip(path) == original
+        edited = tool.edit(path, targets[path])
+        result.others_changed += other_entries_changed(original, edited, targets[path])
+        expected = conventional(path, original, edited, targets[path])
+        result.conventional += expected == edited_entry(edited, targets[path])
+        result.lines += lines_changed(original, edited)
+    return result
+
+
+def timings(tools: list[Tool], files: list[Path], runs: int) -> dict[str, tuple[float, float]]:
+    """Median load+save time of the largest file and of all files, tools interleaved."""
+    largest = max(files, key=lambda p: p.stat().st_size)
+    big: dict[str, list[float]] = {tool.name: [] for tool in tools}
+    whole: dict[str, list[float]] = {tool.name: [] for tool in tools}
+    for _ in range(runs):
+        for tool in tools:
+            big[tool.name].append(elapsed(lambda t=tool: t.roundtrip(largest)))
+            whole[tool.name].append(elapsed(lambda t=tool: [t.roundtrip(p) for p in files]))
+    return {name: (statistics.median(big[name]), statistics.median(whole[name])) for name in big}
+
+
+def elapsed(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def table(results: list[Result], files: list[Path]) -> str:
+    largest = max(files, key=lambda p: p.stat().st_size)
+    rows = [
+        f"| tool | byte-identical load+save (of {len(files)}) "
+        "| edited entry in the file's own layout "
+        "| other entries changed by one edit per file | lines changed by the edits "
+        f"| load+save largest file ({largest.stat().st_size // 1000} kB), ms "
+        "| load+save all files, s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.tool} | {r.identical} | {r.conventional} | {r.others_changed:,} | {r.lines:,} "
+            f"| {r.largest_ms:.1f} | {r.all_s:.2f} |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="timing runs (median)")
+    parser.add_argument("--only", help="comma-separated tool names (prefixes)")
+    args = parser.parse_args()
+    files = sorted(CORPUS.rglob("*.po")) if CORPUS.is_dir() else []
+    if not files:
+        print(f"no PO corpus at {CORPUS}; nothing to measure")
+        return 0
+    tools, missing = available_tools()
+    if args.only:
+        wanted = [w.strip().lower() for w in args.only.split(",")]
+        tools = [t for t in tools if any(t.name.lower().startswith(w) for w in wanted)]
+    targets = {path: pick_target(path) for path in files}
+    results = [fidelity(tool, files, targets) for tool in tools]
+    for result, (largest_s, all_s) in zip(
+        results, timings(tools, files, args.runs).values(), strict=True
+    ):
+        result.largest_ms, result.all_s = largest_s * 1000, all_s
+    print(f"{len(files)} catalogs, {sum(p.stat().st_size for p in files):,} bytes "
+          f"(Python {sys.version.split()[0]})\n")  # fmt: skip
+    print(table(results, files))
+    if missing:
+        print(f"\nnot installed: {', '.join(missing)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
