@@ -11,6 +11,13 @@ corpus of real zh_CN catalogs (``../shared/corpus/po``, read in place). For each
 * speed: load+save (no edit) of the largest file and of all files, medians of ``--runs``
   runs with the tools interleaved (so that load from other jobs hits all alike).
 
+New catalog write (``--write-only`` for this part alone): the 511 English sentences of the
+WMT22 news corpus (``../shared/corpus/news``) with their Chinese reference translations as
+new entries, written as a template (msgid, reference) and a catalog (msgid, msgstr,
+reference), as ``i18npub ingest`` does; microseconds per entry written. i18npub also
+without its fast layout path and cache (the reference emulation it checks against),
+and per string: an English msgid, a Chinese msgstr.
+
 Run from the repository root::
 
     .venv/bin/pip install translate-toolkit   # once; polib and Babel are dependencies
@@ -20,23 +27,29 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import json
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# benchmarks/translate.py would hide translate-toolkit's ``translate`` package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT / "src"))
 
-from i18npub.pofile import POEntry, parse_po  # noqa: E402
+from i18npub import pofile  # noqa: E402
+from i18npub.pofile import POEntry, new_po, parse_po  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "po"
+NEWS = ROOT.parent / "shared" / "corpus" / "news" / "wmt22-news-en-zh.jsonl"
 ADDED = (
     "（修订）这是一段追加的译文，用来检查编辑后的换行是否遵循文件自己的约定，"
     "并且不改动其他任何条目。"
@@ -292,12 +305,202 @@ def table(results: list[Result], files: list[Path]) -> str:
     return "\n".join(rows)
 
 
+# --- new catalog write -------------------------------------------------------------------
+
+NewEntry = tuple[str, str, str]  # reference, English msgid, Chinese msgstr
+Build = Callable[[list[NewEntry]], object]  # entries -> template and catalog objects
+Write = Callable[[object], object]  # those objects -> their text
+
+
+def news_entries() -> list[NewEntry]:
+    entries = []
+    with NEWS.open(encoding="utf-8") as handle:
+        for line in handle:
+            document = json.loads(line)
+            for i, (en, zh) in enumerate(
+                zip(document["sentences_en"], document["ref_zh_a"], strict=True)
+            ):
+                entries.append((f"{document['id']}:{i}", en, zh))
+    return entries
+
+
+def ours_build(entries: list[NewEntry]) -> object:
+    template, catalog = new_po(), new_po()
+    for ref, en, zh in entries:
+        template.append(POEntry(msgid=en, references=[ref]))
+        catalog.append(POEntry(msgid=en, msgstr=zh, references=[ref]))
+    return template, catalog
+
+
+def ours_write(built: object) -> object:
+    pofile._LINES_CACHE.clear()  # every run lays every string out afresh
+    return tuple(po.dumps() for po in built)  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def exact_layout() -> Iterator[None]:
+    """i18npub without the fast layout path and its cache: the reference emulation."""
+    fast = pofile._gnu_lines
+    pofile._gnu_lines = pofile._gnu_lines_exact  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pofile._gnu_lines = fast  # type: ignore[assignment]
+
+
+def exact_write(built: object) -> object:
+    with exact_layout():
+        return ours_write(built)
+
+
+def polib_build(entries: list[NewEntry]) -> object:
+    import polib
+
+    template, catalog = polib.POFile(), polib.POFile()
+    for ref, en, zh in entries:
+        where = [tuple(ref.rsplit(":", 1))]
+        template.append(polib.POEntry(msgid=en, occurrences=where))
+        catalog.append(polib.POEntry(msgid=en, msgstr=zh, occurrences=where))
+    return template, catalog
+
+
+def polib_write(built: object) -> object:
+    return tuple(po.__unicode__() for po in built)  # type: ignore[attr-defined]
+
+
+def babel_build(entries: list[NewEntry]) -> object:
+    from babel.messages.catalog import Catalog
+
+    template, catalog = Catalog(), Catalog(locale="zh_CN")
+    for ref, en, zh in entries:
+        name, line = ref.rsplit(":", 1)
+        template.add(en, locations=[(name, int(line))])
+        catalog.add(en, zh, locations=[(name, int(line))])
+    return template, catalog
+
+
+def babel_write(built: object) -> object:
+    from babel.messages.pofile import write_po
+
+    out = []
+    for catalog in built:  # type: ignore[attr-defined]
+        out.append(io.BytesIO())
+        write_po(out[-1], catalog)
+    return out
+
+
+def translate_toolkit_build(entries: list[NewEntry]) -> object:
+    from translate.storage import po as ttpo
+
+    template, catalog = ttpo.pofile(), ttpo.pofile()
+    for ref, en, zh in entries:
+        template.addsourceunit(en).addlocation(ref)
+        unit = catalog.addsourceunit(en)
+        unit.target = zh
+        unit.addlocation(ref)
+    return template, catalog
+
+
+def translate_toolkit_write(built: object) -> object:
+    return tuple(bytes(store) for store in built)  # type: ignore[attr-defined]
+
+
+def string_timings(entries: list[NewEntry], runs: int) -> dict[str, tuple[float, float]]:
+    """Median microseconds to lay out one English msgid and one Chinese msgstr."""
+    none: frozenset[int] = frozenset()
+    result = {}
+    for label, lines in (("fast", pofile._gnu_lines), ("exact", pofile._gnu_lines_exact)):
+        medians = []
+        for name, column in (("msgid", 1), ("msgstr", 2)):
+            texts = [entry[column] for entry in entries]
+
+            def run(texts: list[str] = texts, name: str = name, lines=lines) -> None:
+                pofile._LINES_CACHE.clear()
+                for text in texts:
+                    lines("", name, text, 79, none)
+
+            times = [elapsed(run) for _ in range(runs)]
+            medians.append(statistics.median(times) / len(texts) * 1e6)
+        result[label] = (medians[0], medians[1])
+    return result
+
+
+def write_benchmark(runs: int) -> str:
+    entries = news_entries()
+    writers: list[tuple[str, Build, Write]] = [
+        ("i18npub.pofile", ours_build, ours_write),
+        ("i18npub.pofile, exact layout only", ours_build, exact_write),
+    ]
+    missing = []
+    for name, module, build, write in (
+        ("polib", "polib", polib_build, polib_write),
+        ("Babel", "babel", babel_build, babel_write),
+        (
+            "translate-toolkit",
+            "translate.storage",
+            translate_toolkit_build,
+            translate_toolkit_write,
+        ),
+    ):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(name)
+        else:
+            writers.append((name, build, write))
+    built: dict[str, list[float]] = {name: [] for name, _, _ in writers}
+    written: dict[str, list[float]] = {name: [] for name, _, _ in writers}
+    for _ in range(runs):
+        for name, build, write in writers:
+            start = time.perf_counter()
+            objects = build(entries)
+            middle = time.perf_counter()
+            write(objects)
+            built[name].append(middle - start)
+            written[name].append(time.perf_counter() - middle)
+    strings = string_timings(entries, runs)
+    per_entry = 1e6 / (2 * len(entries))
+    en = statistics.mean(len(e[1]) for e in entries)
+    zh = statistics.mean(len(e[2]) for e in entries)
+    rows = [
+        f"New catalog write: {len(entries)} WMT22 news sentences (English {en:.0f} characters "
+        f"on average, Chinese {zh:.0f}), template + catalog = {2 * len(entries)} entries; "
+        f"medians of {runs} runs\n",
+        "| writer | build entries, µs per entry | write, µs per entry | together, µs per entry |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, _, _ in writers:
+        b, w = statistics.median(built[name]), statistics.median(written[name])
+        rows.append(
+            f"| {name} | {b * per_entry:.1f} | {w * per_entry:.1f} | {(b + w) * per_entry:.1f} |"
+        )
+    rows += [
+        "",
+        "| i18npub layout of one new string | English msgid, µs | Chinese msgstr, µs |",
+        "|---|---:|---:|",
+    ]
+    for label, (msgid, msgstr) in strings.items():
+        rows.append(f"| {label} | {msgid:.1f} | {msgstr:.1f} |")
+    if missing:
+        rows.append(f"\nnot installed: {', '.join(missing)}")
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="timing runs (median)")
     parser.add_argument("--only", help="comma-separated tool names (prefixes)")
+    parser.add_argument("--write-only", action="store_true", help="only the new catalog write")
     args = parser.parse_args()
-    files = sorted(CORPUS.rglob("*.po")) if CORPUS.is_dir() else []
+    if args.write_only or not CORPUS.is_dir():
+        if not CORPUS.is_dir():
+            print(f"no PO corpus at {CORPUS}; round trips not measured")
+        if NEWS.exists():
+            print(write_benchmark(args.runs))
+        else:
+            print(f"no news corpus at {NEWS}; new catalog write not measured")
+        return 0
+    files = sorted(CORPUS.rglob("*.po"))
     if not files:
         print(f"no PO corpus at {CORPUS}; nothing to measure")
         return 0
@@ -316,6 +519,8 @@ def main() -> int:
     print(table(results, files))
     if missing:
         print(f"\nnot installed: {', '.join(missing)}")
+    if NEWS.exists():
+        print("\n" + write_benchmark(args.runs))
     return 0
 
 

@@ -7,6 +7,7 @@ import gzip
 import json
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -78,12 +79,29 @@ def test_article_paragraphs_kept_in_order() -> None:
     assert all(block.kind == "paragraph" for block in draft.blocks)
 
 
+CHROME_WORDS = {
+    "nav": "Sport",
+    "header": "trusted source",
+    "cookie": "cookies",
+    "aside": "Storm season",
+    "footer": "Copyright",
+    "script": "tracker",
+}
+
+
 @pytest.mark.parametrize("part", sorted(CHROME))
 def test_page_chrome_is_dropped(part: str) -> None:
+    page = news_page(chrome=False).replace("<main>", f"<main>{CHROME[part]}")
+    draft = read_html(page, url=URL)
+    assert texts(draft) == PARAGRAPHS
+    assert CHROME_WORDS[part] not in all_text(draft)
+
+
+def test_all_page_chrome_together_is_dropped() -> None:
     draft = read_html(news_page(), url=URL)
-    joined = all_text(draft)
-    for word in ("Home", "cookies", "trusted source", "Storm season", "Copyright", "tracker"):
-        assert word not in joined, (part, word)
+    assert texts(draft) == PARAGRAPHS
+    for word in CHROME_WORDS.values():
+        assert word not in all_text(draft)
 
 
 def test_comment_section_inside_article_is_dropped() -> None:
@@ -184,6 +202,44 @@ def test_headline_from_og_title_without_h1() -> None:
 )
 def test_parse_date(text: str, expected: dt.date | None) -> None:
     assert parse_date(text) == expected
+
+
+def teasers(count: int) -> str:
+    """A list of story cards: linked headline plus a one-sentence teaser each."""
+    return "".join(
+        f'<div class="card"><h3><a href="/story/{n}">Another story number {n} from the'
+        f" region</a></h3><p>A teaser for story {n}, a sentence long enough to look like prose"
+        " to a naive reader.</p></div>"
+        for n in range(count)
+    )
+
+
+def test_short_article_beats_a_list_of_story_teasers() -> None:
+    page = (
+        "<html><body><h1>Harbour reopens after storm</h1>"
+        f"<div>{''.join(f'<p>{text}</p>' for text in PARAGRAPHS[:2])}</div>"
+        f"<div>{teasers(10)}</div></body></html>"
+    )
+    assert texts(read_html(page)) == PARAGRAPHS[:2]
+
+
+def test_article_split_around_an_inline_box_is_whole() -> None:
+    box = '<div class="box"><h4>More</h4><ul>' + "".join(
+        f'<li><a href="/more/{n}">More harbour coverage, part {n}</a></li>' for n in range(5)
+    )
+    page = (
+        f"<html><body><main><h1>Harbour reopens after storm</h1><div><p>{PARAGRAPHS[0]}</p>"
+        f"<p>{PARAGRAPHS[1]}</p></div>{box}</ul></div><div><p>{PARAGRAPHS[2]}</p></div></main>"
+        f"<div>{teasers(3)}</div></body></html>"
+    )
+    assert texts(read_html(page)) == PARAGRAPHS
+
+
+def test_paragraphs_right_under_body_and_bare_fragments() -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+    page = f"<html><body><h1>Harbour reopens after storm</h1>{paragraphs}</body></html>"
+    assert texts(read_html(page)) == PARAGRAPHS
+    assert texts(read_html(paragraphs)) == PARAGRAPHS
 
 
 # ---------------------------------------------------------------- block kinds
@@ -391,15 +447,31 @@ def test_empty_page_raises(html: str | bytes) -> None:
         read_html(html, source="empty.html")
 
 
-def test_binary_garbage_raises() -> None:
-    garbage = bytes(range(256)) * 40
-    with pytest.raises(IngestError, match=r"^blob\.bin: "):
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        bytes(range(256)) * 40,
+        b"%PDF-1.7\n1 0 obj <</Type/Catalog>> endobj stream (Harbour news text) Tj" * 40,
+        "A plain text file with no markup at all, though it has a sentence or two." * 5,
+    ],
+)
+def test_binary_garbage_and_non_html_raise(garbage: str | bytes) -> None:
+    with pytest.raises(IngestError, match=r"^blob\.bin: not HTML"):
         read_html(garbage, source="blob.bin")
 
 
 def test_error_names_url_without_source() -> None:
     with pytest.raises(IngestError, match=re.escape(URL)):
         read_html("<p>Hi</p>", url=URL)
+
+
+def test_threads_share_nothing() -> None:
+    pages = [news_page(f"<p>{text} Page {n}.</p>") for n, text in enumerate(PARAGRAPHS * 8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drafts = list(pool.map(read_html, pages))
+    assert [draft.blocks[0].text for draft in drafts] == [
+        f"{text} Page {n}." for n, text in enumerate(PARAGRAPHS * 8)
+    ]
 
 
 def test_returns_raw_blocks_and_url() -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from i18npub import pofile
 from i18npub.pofile import (
     GNU,
     NOWRAP,
@@ -500,6 +503,192 @@ def test_other_layouts() -> None:
     single = new_po(WrapStyle(kind="single"))
     single.append(POEntry(msgid="a\nb", msgstr="甲\n乙"))
     assert single.dumps() == 'msgid "a\\nb"\nmsgstr "甲\\n乙"\n'
+
+
+# --- the fast GNU layout is the exact one ------------------------------------------------
+#
+# _gnu_lines lays strings out with _gnu_lines_fast (class codes by str.translate, breaks
+# found from the line's right edge) and falls back to _gnu_lines_exact (the character by
+# character emulation of write-po.c + libunistring checked against msgcat above) for text
+# the fast path does not handle. The fast path must give the same lines, byte for byte.
+
+NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news"
+WMT = NEWS / "wmt22-news-en-zh.jsonl"
+PREFIXES = ["", "#~ ", "#| ", "#~| "]
+NAMES = ["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0]"]
+
+
+def class_representatives() -> list[str]:
+    """Up to two characters of each line-break class and width, from the embedded tables."""
+    starts, classes, _, _ = pofile._load_lb_tables()
+    picked: dict[tuple[int, int], list[str]] = {}
+    bounds = [*starts[1:], 0x110000]
+    for start, end, cls in zip(starts, bounds, classes, strict=True):
+        for cp in range(start, min(end, start + 40)):
+            char = chr(cp)
+            if unicodedata.category(char) in ("Cn", "Co", "Cs"):
+                continue
+            chosen = picked.setdefault((cls, pofile._char_width(char)), [])
+            if len(chosen) < 2:
+                chosen.append(char)
+    return sorted({c for chars in picked.values() for c in chars} | {"가", "각", "\t", "\n"})
+
+
+REPRESENTATIVES = class_representatives()
+
+
+def assert_fast_is_exact(
+    value: str, page_width: int = 79, prefix: str = "", name: str = "msgid", flags=()
+) -> list[str] | None:
+    """Compare the layouts of ``value``; the fast one (None if it declined) is returned."""
+    protected = pofile._directive_insides(value, list(flags), name.startswith("msgstr"))
+    exact = pofile._gnu_lines_exact(prefix, name, value, page_width, protected)
+    fast = pofile._gnu_lines_fast(prefix, name, value, page_width, protected)
+    assert fast is None or fast == exact, (value, page_width, prefix, name, flags)
+    assert pofile._gnu_lines(prefix, name, value, page_width, protected) == exact
+    return fast
+
+
+def test_fast_layout_of_every_class_pair() -> None:
+    """At width 1 every break opportunity becomes a line break: all of them must agree."""
+    reps = REPRESENTATIVES
+    plain = {c for c in reps if pofile._codes_of(pofile._escape(c)) is not None}
+    assert len(reps) > 60 and len(plain) > 50
+    for a in reps:
+        for b in reps:
+            for space in ("", " ", "  "):
+                for page_width in (3, 5):  # 1 and 3 columns after the quotes
+                    fast = assert_fast_is_exact(a + space + b + "x", page_width)
+                    assert (fast is not None) == (a in plain and b in plain)
+
+
+def test_fast_layout_of_random_class_triples() -> None:
+    rng = random.Random(7)
+    reps = REPRESENTATIVES
+    for _ in range(6000):
+        text = "".join(rng.choice(reps) + " " * rng.choice([0, 0, 1, 2]) for _ in range(3))
+        assert_fast_is_exact(text, rng.choice([3, 4, 5, 6, 8]), rng.choice(PREFIXES[:2]))
+
+
+ASCII_WORDS = [
+    "the", "quick", "brown", "fox", "It's", "e.g.", "U.S.", "3.14", "1,000", "100%", "$5",
+    "50-year-old", "x-y", "-1", "+1", "a/b", "and/or", "C++", "C#", "ok?", "yes!", "(a)", "[b]",
+    "{c}", "<d>", "'single'", '"double"', "back\\slash", "tab\there", "line\nbreak", "end\n",
+    "http://example.com/a/b?c=d&e=f#g", "https://www.example.org/path/a-very-long-name.html",
+    "user@example.com", "%s", "%d", "%5.2f", "%(name)s", "%(count)d", "%%", "%-10s", "%{x}",
+    "{0}", "{name!r:>10}", "$1", "~home", "`code`", "a_b", "a*b", "a=b", "a;b", "a:b", "a|b",
+    "...", "--", "---", ";;", ",,", "!!", ")(", "][", "}{", "\"'", "'\"",
+]  # fmt: skip
+ASCII_TOKENS = ASCII_WORDS + [chr(c) for c in range(32, 127)]
+
+
+def random_ascii(rng: random.Random, tokens: int) -> str:
+    parts = []
+    for _ in range(tokens):
+        token = rng.choice(ASCII_TOKENS)
+        if rng.random() < 0.15:
+            token += rng.choice(ASCII_TOKENS)
+        parts.append(token + rng.choice([" ", " ", " ", "", "  ", "\t", " "]))
+    return "".join(parts)
+
+
+def test_fast_layout_of_random_ascii() -> None:
+    rng = random.Random(11)
+    for i in range(4000):
+        text = random_ascii(rng, rng.randint(1, 60))
+        if rng.random() < 0.05:
+            text = text.replace(" ", "")  # long words: nowhere or few places to break
+        fast = assert_fast_is_exact(
+            text,
+            79 if i % 3 else rng.randint(4, 120),
+            rng.choice(PREFIXES),
+            rng.choice(NAMES),
+            rng.choice([(), (), ("python-format",), ("c-format",), ("fuzzy", "c-format")]),
+        )
+        if all(c.isprintable() or c in "\n\t" for c in text):
+            assert fast is not None, text
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.text(
+        alphabet=st.one_of(
+            st.sampled_from(REPRESENTATIVES),
+            st.sampled_from([*'"\\\n\t\r中，。“”（） %ab1-/(sd', " ", " "]),
+            st.characters(exclude_categories=("Cs",)),
+        ),
+        max_size=200,
+    ),
+    page_width=st.one_of(st.just(79), st.integers(3, 100)),
+    prefix=st.sampled_from(PREFIXES),
+    flags=st.sampled_from([(), ("python-format",), ("c-format",)]),
+)
+def test_fast_layout_of_any_text(text: str, page_width: int, prefix: str, flags) -> None:
+    assert_fast_is_exact(text, page_width, prefix, "msgstr", flags)
+    assert pofile._escape(text) == "".join(pofile._ESCAPES.get(c, c) for c in text)
+
+
+def news_sentences() -> list[str]:
+    if not WMT.exists():
+        pytest.skip(f"{WMT} not present (the shared corpus is optional)")
+    sentences = []
+    with WMT.open(encoding="utf-8") as handle:
+        for line in handle:
+            document = json.loads(line)
+            sentences += document["sentences_en"] + document["ref_zh_a"] + document["ref_zh_b"]
+            for output in document["mt"].values():
+                sentences += output
+    return sentences
+
+
+def test_fast_layout_of_news_sentences() -> None:
+    """Real English and Chinese sentences, alone and mixed, take the fast path, exactly."""
+    sentences = news_sentences()
+    rng = random.Random(5)
+    declined = 0
+    cases = [(s, 79, "msgid") for s in sentences]
+    for _ in range(3000):
+        mixed = " ".join(rng.sample(sentences, rng.randint(1, 3)))
+        at = rng.randrange(len(mixed) + 1)
+        extra = rng.choice(["", "", '"', "\\", "\n", "%s", "%(name)s", "“", "（", "—"])
+        cases.append((mixed[:at] + extra + mixed[at:], rng.choice([79, 79, 40, 60]), "msgstr"))
+    for text, page_width, name in cases:
+        fast = assert_fast_is_exact(text, page_width, name=name, flags=("python-format",))
+        declined += fast is None
+    assert declined <= len(cases) // 100
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_new_catalog_is_the_same_with_the_exact_layout(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    po = new_po(metadata={"Content-Type": "text/plain; charset=UTF-8"})
+    for i in range(200):
+        entry = POEntry(msgid=f"id{i} " + random_text(rng), msgstr=random_text(rng))
+        entry.flags = rng.choice([[], ["python-format"], ["c-format"]])
+        if rng.random() < 0.2:
+            entry.msgid_plural, entry.msgstr = random_ascii(rng, 20), ""
+            entry.msgstr_plural = {0: random_text(rng), 1: random_text(rng)}
+        entry.obsolete = rng.random() < 0.1
+        if rng.random() < 0.2:
+            entry.previous_msgid = random_ascii(rng, 30)
+        po.append(entry)
+    fast = po.dumps()
+    monkeypatch.setattr(pofile, "_gnu_lines", pofile._gnu_lines_exact)
+    assert po.dumps() == fast
+
+
+def test_layout_cache_returns_fresh_equal_lists() -> None:
+    text = "A sentence long enough to be wrapped over two lines, in the template and the catalog."
+    first = pofile._gnu_lines("", "msgid", text, 79, frozenset())
+    first.append("changed")
+    again = pofile._gnu_lines("", "msgid", text, 79, frozenset())
+    assert again == pofile._gnu_lines_exact("", "msgid", text, 79, frozenset())
+    assert len(again) == 3
+    for i in range(pofile._CACHE_SIZE + 10):
+        pofile._gnu_lines("", "msgid", f"entry {i}", 79, frozenset())
+    assert len(pofile._LINES_CACHE) <= pofile._CACHE_SIZE
 
 
 # --- syntax errors ----------------------------------------------------------------------

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment, text_hash
-from i18npub.fsutil import replace_if_unchanged
+from i18npub.fsutil import atomic_write_text, replace_if_unchanged
 from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
 
 if TYPE_CHECKING:
+    from i18npub.glossary import Glossary
     from i18npub.project import Project
 
 APPROVED, MACHINE, UNTRANSLATED = "approved", "machine", "untranslated"
@@ -59,8 +60,13 @@ class CatalogBusy(CatalogError):
 # Templates -------------------------------------------------------------------
 
 
-def build_template(article: Article, created: dt.datetime | None = None) -> POFile:
-    """The article's POT: one entry per distinct sentence, in document order."""
+def build_template(
+    article: Article, created: dt.datetime | None = None, glossary: Glossary | None = None
+) -> POFile:
+    """The article's POT: one entry per distinct sentence, in document order.
+
+    With a ``glossary``, the terms each sentence holds are noted for translators.
+    """
     template = new_po()
     template.header = POEntry(msgid="", msgstr=_template_header(article, created))
     template.header.flags = ["fuzzy"]
@@ -83,6 +89,9 @@ def build_template(article: Article, created: dt.datetime | None = None) -> POFi
         reference = f"{article.slug}:{index}"
         if reference not in entry.references:
             entry.references.append(reference)
+    if glossary is not None:
+        for entry in template.entries:
+            entry.extracted_comments = [*entry.extracted_comments, *glossary.notes(entry.msgid)]
     return template
 
 
@@ -362,7 +371,8 @@ def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -
         data = result.dumps().encode("utf-8")
         if data == original:
             return False
-        if replace_if_unchanged(path, original, data):
+        # A new catalog holds no one's work yet: no need to fsync it.
+        if replace_if_unchanged(path, original, data, durable=original is not None):
             return True
     raise CatalogBusy(f"{path}: kept changing while being updated; try again")
 
@@ -430,10 +440,8 @@ def catalog_stats(catalog: POFile) -> CatalogStats:
 
 def write_template(project: Project, article: Article) -> POFile:
     """Write ``locales/templates/<slug>.pot`` atomically; return it."""
-    template = build_template(article)
-    path = project.template_path(article.slug)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    template.save(path)
+    template = build_template(article, glossary=project.glossary())
+    atomic_write_text(project.template_path(article.slug), template.dumps(), durable=False)
     return template
 
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from i18npub.config import ConfigError
 from i18npub.project import IngestResult, Project, ProjectError, result_dict
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from i18npub.pipeline import Progress, RunOptions, RunReport
+    from i18npub.render import BuildReport
 
 app = typer.Typer(
     help="Translate English news into reviewed Chinese and publish bilingual pages.",
@@ -99,7 +105,9 @@ def _print_status(report: dict) -> None:
     from rich.table import Table
 
     languages = list(report["totals"]["languages"])
-    table = Table("article", "segments", title="i18npub status")
+    table = Table(title="i18npub status")
+    table.add_column("article", no_wrap=True)
+    table.add_column("segments", justify="right")
     for language in languages:
         for column in ("approved", "machine", "untransl.", "obsolete", "% appr."):
             table.add_column(
@@ -121,6 +129,17 @@ def _print_status(report: dict) -> None:
         for state in row["languages"].values():
             if "error" in state:
                 typer.echo(f"error: {state['error']}", err=True)
+    _print_awaiting(report.get("machine_translation", {}))
+
+
+def _print_awaiting(summaries: dict) -> None:
+    """Why untranslated sentences are still waiting for machine translation."""
+    for language, summary in summaries.items():
+        if not summary["awaiting"]:
+            continue
+        typer.echo(f"{language}: {summary['awaiting']} sentence(s) awaiting machine translation:")
+        for reason, count in sorted(summary["reasons"].items(), key=lambda item: -item[1]):
+            typer.echo(f"  {count:4} × {reason}")
 
 
 def _language_cells(states: dict, languages: list[str]) -> list[str]:
@@ -157,14 +176,196 @@ def check(
 
 
 @app.command()
-def run() -> None:
-    """The main job: ingest the project's content folder, then report status."""
+def translate(
+    engine: Annotated[
+        list[str] | None,
+        typer.Option(help="Use this engine instead of the configured chain (repeat for a chain)."),
+    ] = None,
+    article: Annotated[list[str] | None, typer.Option(help="Only these article slugs.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Machine-translate untranslated sentences (fuzzy, with provenance) through the chain."""
     project = _open()
-    results = project.ingest([str(project.path("content"))])
-    _report_ingest(results, as_json=False)
-    _print_status(project.status())
-    if any(result.action == "error" for result in results):
+    try:
+        report = project.translate(engines=engine or None, slugs=article or None)
+    except ProjectError as error:
+        _fail(str(error))
+        return
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command()
+def build(
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: site/).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Render the English, Chinese and bilingual pages (incremental; swapped in atomically)."""
+    report = _build(_open(), out)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    action = "built" if report.changed else "unchanged"
+    typer.echo(
+        f"{action} {report.out}: {report.pages} files, {report.rendered} rendered, "
+        f"{report.reused} reused ({report.seconds:.2f} s)"
+    )
+
+
+def _build(project: Project, out: Path | None) -> BuildReport:
+    from jinja2 import TemplateError
+
+    from i18npub.render import BuildError
+
+    try:
+        return project.build(out)
+    except (BuildError, ConfigError, OSError, TemplateError) as error:
+        _fail(str(error))
+        raise  # unreachable
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    out: Annotated[Path | None, typer.Option(help="Site folder (default: site/).")] = None,
+    no_build: Annotated[bool, typer.Option("--no-build", help="Serve as is.")] = False,
+) -> None:
+    """Build (if needed) and serve the site; / follows the reader's language."""
+    from i18npub.serve import make_server
+
+    project = _open()
+    folder = out.resolve() if out else project.path("site")
+    if not no_build:
+        report = _build(project, folder)
+        typer.echo(f"{'built' if report.changed else 'unchanged'} {report.out}")
+    try:
+        server = make_server(folder, host, port)
+    except OSError as error:
+        _fail(str(error))
+        return
+    bound_host, bound_port = server.server_address[:2]
+    typer.echo(f"serving {folder} at http://{bound_host}:{bound_port}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
+def run(
+    source: Annotated[
+        list[str] | None, typer.Option(help="Ingest these instead of the content folder.")
+    ] = None,
+    article: Annotated[list[str] | None, typer.Option(help="Only translate these slugs.")] = None,
+    engine: Annotated[list[str] | None, typer.Option(help="Machine translation chain.")] = None,
+    publish: Annotated[
+        str, typer.Option(help="Build the site: changed | always | never.")
+    ] = "changed",
+    dry_run: Annotated[bool, typer.Option(help="Show what would happen; write nothing.")] = False,
+    prefect: Annotated[
+        bool | None,
+        typer.Option(
+            "--prefect/--no-prefect",
+            help="Run as a Prefect flow (default: only when PREFECT_API_URL is set).",
+        ),
+    ] = None,
+    task_runner: Annotated[
+        str, typer.Option(help="With --prefect: threads | dask (translate in parallel).")
+    ] = "threads",
+    workers: Annotated[int, typer.Option(help="With --prefect: parallel translate tasks.")] = 4,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+) -> None:
+    """The main job: ingest the content folder, machine-translate, build the site."""
+    from i18npub import pipeline
+
+    project = _open()
+    try:
+        options = pipeline.RunOptions(
+            sources=tuple(source or ()),
+            articles=tuple(article or ()),
+            engines=tuple(engine or ()),
+            publish=publish,
+            dry_run=dry_run,
+        )
+        if _wants_prefect(prefect):
+            report = _run_with_prefect(project, options, task_runner, workers, verbose)
+        else:
+            with _progress(enabled=not as_json) as progress:
+                report = pipeline.run(project, options, pipeline.Runner(progress))
+    except pipeline.PipelineError as error:
+        _fail(str(error))
+        return
+    _report_run(report, as_json)
+    if not report.ok:
         raise typer.Exit(1)
+
+
+def _wants_prefect(flag: bool | None) -> bool:
+    import os
+
+    return flag if flag is not None else bool(os.environ.get("PREFECT_API_URL"))
+
+
+def _run_with_prefect(
+    project: Project, options: RunOptions, task_runner: str, workers: int, verbose: bool
+) -> RunReport:
+    """Run the pipeline flow from ``flows/`` (a source checkout); Prefect is imported only here."""
+    import sys
+
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "flows" / "local.py").is_file() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    try:
+        from flows.local import FlowRunError, run_flow
+    except ImportError as error:
+        _fail(f"--prefect needs the flows/ folder of an i18npub checkout ({error})")
+        raise
+    try:
+        with _progress(enabled=True) as progress:
+            return run_flow(project, options, task_runner, workers, verbose, progress)
+    except FlowRunError as error:
+        _fail(str(error))
+        raise
+
+
+def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:
+    """A rich progress bar on stderr for long runs (a no-op when stderr is not a terminal)."""
+    from i18npub.progress import progress_bar
+
+    return progress_bar(enabled)
+
+
+def _report_run(report: RunReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if report.options.dry_run:
+        for planned in report.ingest:
+            typer.echo(f"{planned.action:12} {planned.slug or '-'} <- {planned.source}")
+    else:
+        _report_ingest(report.ingest, as_json=False)
+    for result in report.translate:
+        if result.action == "error":
+            typer.echo(f"error: {result.slug}: {result.message}", err=True)
+        elif result.filled:
+            verb = "would translate" if result.action == "planned" else "translated"
+            typer.echo(f"{verb:9} {result.slug} ({result.filled} segments)")
+    if report.publish and report.publish.action != "skipped":
+        typer.echo(f"{report.publish.action:9} site {report.publish.site}")
+    elif report.publish and report.publish.message:
+        typer.echo(f"publish skipped: {report.publish.message}")
+    if report.publish and report.publish.action == "error":
+        typer.echo(f"error: publish: {report.publish.message}", err=True)
+    _print_status(report.status)
 
 
 def main() -> None:

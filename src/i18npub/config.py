@@ -28,7 +28,19 @@ max_bytes = 10_000_000     # larger sources are refused
 fetch_timeout = 15         # seconds, for http(s) sources
 
 [translate]
-engines = ["memory"]       # the chain, first match wins
+engines = ["memory"]       # the chain, first match wins: e.g. ["memory", "libre", "google"]
+glossary = "glossary.csv"  # must-use and do-not-translate terms (CSV or TBX), if present
+# [engines.libre]
+# url = "http://127.0.0.1:5000/"  # any LibreTranslate-compatible server
+# api_key = ""                    # or the LIBRE_API_KEY environment variable
+
+[site]
+base_url = ""              # e.g. "https://news.example.org/": canonical links, hreflang, feeds
+title_zh = ""              # the site title on Chinese pages
+
+[publish]
+policy = "mark-machine"    # or "approved-only": unreviewed machine text falls back to English
+min_approved = 0.5         # below this approved share an article stays out of the Chinese index
 """
 
 
@@ -54,6 +66,8 @@ class Config:
     )
     max_bytes: int = 10_000_000
     fetch_timeout: float = 15.0
+    engines: tuple[str, ...] = ("memory",)  # the machine translation chain
+    glossary: str = "glossary.csv"
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +97,7 @@ class Config:
         targets = project.get("target_languages", list(defaults.target_languages))
         if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
             raise ConfigError(f"{path}: project.target_languages must be a list of locale names")
+        engines, glossary = _translate_settings(data.get("translate", {}), defaults, path)
         return cls(
             title=str(project.get("title", defaults.title)),
             source_language=str(project.get("source_language", defaults.source_language)),
@@ -90,5 +105,24 @@ class Config:
             paths=paths,
             max_bytes=int(ingest.get("max_bytes", defaults.max_bytes)),
             fetch_timeout=float(ingest.get("fetch_timeout", defaults.fetch_timeout)),
+            engines=engines,
+            glossary=glossary,
             raw=data,
         )
+
+
+def _translate_settings(
+    translate: dict[str, Any], defaults: Config, path: Path | str
+) -> tuple[tuple[str, ...], str]:
+    """The ``[translate]`` engine chain and glossary path, checked."""
+    engines = translate.get("engines", list(defaults.engines))
+    if not isinstance(engines, list) or not all(isinstance(e, str) and e for e in engines):
+        raise ConfigError(f"{path}: translate.engines must be a list of engine names")
+    glossary = translate.get("glossary", defaults.glossary)
+    if (
+        not isinstance(glossary, str)
+        or Path(glossary).is_absolute()
+        or ".." in Path(glossary).parts
+    ):
+        raise ConfigError(f"{path}: translate.glossary must be a relative path inside the project")
+    return tuple(engines), glossary

@@ -1187,7 +1187,10 @@ _PORTION_RE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def _escape(text: str) -> str:
-    return _NEEDS_ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+    for char, escape in _ESCAPES.items():  # (backslash first; str.replace is fastest)
+        if char in text:
+            text = text.replace(char, escape)
+    return text
 
 
 def _rank(kind: str) -> float:
@@ -1291,18 +1294,38 @@ def _keyword_kind(match: re.Match[str]) -> str:
 
 def _entry_lines(entry: POEntry, style: WrapStyle, is_header: bool) -> list[str]:
     lines: list[str] = []
-    for name in (
-        "translator_comments",
-        "extracted_comments",
-        "references",
-        "flags",
-        *_PREVIOUS_FIELDS,
-        *_STRING_FIELDS,
-    ):
-        lines += _field_lines(entry, name, style, is_header)
+    # (absent fields have no lines: they are skipped here rather than asked for)
+    if entry.translator_comments:
+        lines += _comment_lines(entry, "translator_comments", style)
+    if entry.extracted_comments:
+        lines += _comment_lines(entry, "extracted_comments", style)
+    if entry.references:
+        lines += _reference_lines(entry.references, style)
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    if entry.previous_msgctxt is not None:
+        lines += _field_lines(entry, "previous_msgctxt", style, is_header)
+    if entry.previous_msgid is not None:
+        lines += _field_lines(entry, "previous_msgid", style, is_header)
+    if entry.previous_msgid_plural is not None:
+        lines += _field_lines(entry, "previous_msgid_plural", style, is_header)
+    if entry.msgctxt is not None:
+        lines += _field_lines(entry, "msgctxt", style, is_header)
+    if (
+        style.kind == "gnu"
+        and (style.msgstr_kind is None or style.msgstr_kind == "gnu")
+        and not entry.obsolete
+        and not is_header
+        and entry.msgid_plural is None
+    ):  # the usual entry, as _field_lines lays it out
+        lines += _gnu_string("", "msgid", entry.msgid, style.width, entry.flags, False)
+        lines += _gnu_string("", "msgstr", entry.msgstr, style.width, entry.flags, True)
+        return lines
+    lines += _field_lines(entry, "msgid", style, is_header)
     if entry.msgid_plural is None:
         lines += _field_lines(entry, "msgstr", style, is_header)
     else:
+        lines += _field_lines(entry, "msgid_plural", style, is_header)
         for n in sorted(entry.msgstr_plural):
             lines += _field_lines(entry, f"msgstr[{n}]", style, is_header)
     return lines
@@ -1313,9 +1336,11 @@ def _field_lines(entry: POEntry, name: str, style: WrapStyle, is_header: bool) -
     if name in _COMMENT_FIELDS:
         return _comment_lines(entry, name, style)
     kind = style.kind
-    if name.startswith("msgstr") and style.msgstr_kind is not None:
+    width = style.width
+    translated = name.startswith("msgstr")
+    if translated and style.msgstr_kind is not None and style.msgstr_kind != kind:
         kind = style.msgstr_kind
-    width = style.width if kind == style.kind else _DEFAULT_WIDTH[kind]
+        width = _DEFAULT_WIDTH[kind]
     if is_header and not style.header_wrap:
         kind = "none"
     prefix = "#~ " if entry.obsolete else ""
@@ -1331,11 +1356,19 @@ def _field_lines(entry: POEntry, name: str, style: WrapStyle, is_header: bool) -
         value = getattr(entry, name)
     if value is None:
         return []
-    translated = name.startswith("msgstr")
-    protected = _directive_insides(value, entry.flags, translated) if kind == "gnu" else frozenset()
-    return _string_lines(prefix, name, value, kind, width, protected)
+    if kind == "gnu":
+        return _gnu_string(prefix, name, value, width, entry.flags, translated)
+    return _string_lines(prefix, name, value, kind, width, _NONE)
 
 
+def _gnu_string(
+    prefix: str, name: str, value: str, width: int, flags: list[str], translated: bool
+) -> list[str]:
+    protected = _directive_insides(value, flags, translated) if "%" in value else _NONE
+    return _gnu_lines(prefix, name, value, width, protected)
+
+
+_NONE: frozenset[int] = frozenset()
 _COMMENT_FIELDS = frozenset({"translator_comments", "extracted_comments", "references", "flags"})
 
 
@@ -1365,6 +1398,8 @@ def _string_lines(
 
 
 def _reference_lines(refs: list[str], style: WrapStyle) -> list[str]:
+    if len(refs) == 1 and style.refs != "textwrap":
+        return ["#: " + refs[0]]  # (what each layout below makes of one reference)
     if style.refs == "single":
         return ["#: " + " ".join(refs)]
     if style.refs == "each":
@@ -1422,7 +1457,34 @@ def _polib_lines(prefix: str, name: str, value: str, width: int) -> list[str]:
 def _gnu_lines(
     prefix: str, name: str, value: str, page_width: int, protected: frozenset[int]
 ) -> list[str]:
-    """``name "value"`` laid out like GNU gettext's write-po.c ``wrap()``."""
+    """``name "value"`` laid out like GNU gettext's write-po.c ``wrap()``.
+
+    Remembers recent results (a template and its catalogs carry the same msgids), computed
+    by :func:`_gnu_lines_fast`, or by :func:`_gnu_lines_exact` for what it does not handle.
+    """
+    key = (prefix, name, value, page_width, protected)
+    cached = _LINES_CACHE.get(key)
+    if cached is not None:
+        return list(cached)
+    lines = _gnu_lines_fast(prefix, name, value, page_width, protected)
+    if lines is None:
+        lines = _gnu_lines_exact(prefix, name, value, page_width, protected)
+    if len(value) <= _CACHE_MAX_CHARS:
+        if len(_LINES_CACHE) >= _CACHE_SIZE:
+            _LINES_CACHE.clear()  # (simple and thread-safe; refills within one catalog)
+        _LINES_CACHE[key] = tuple(lines)
+    return lines
+
+
+_LINES_CACHE: dict[tuple[str, str, str, int, frozenset[int]], tuple[str, ...]] = {}
+_CACHE_SIZE = 2048  # strings, of at most _CACHE_MAX_CHARS: some 10 MB in the worst case
+_CACHE_MAX_CHARS = 1000
+
+
+def _gnu_lines_exact(
+    prefix: str, name: str, value: str, page_width: int, protected: frozenset[int]
+) -> list[str]:
+    """``name "value"`` laid out like GNU gettext's write-po.c ``wrap()`` (the reference)."""
     width = page_width - len(prefix) - 2  # room for both quotes, after the prefix
     portions = _PORTION_RE.findall(value) or [""]
     lines: list[str] = []
@@ -1852,6 +1914,223 @@ def _gnu_breaks(text: str, overrides: list[int], width: int, start: int) -> list
     if last_p >= 0 and last_column + piece > width:
         breaks.append(last_p)
     return sorted(set(breaks))
+
+
+# --- fast GNU layout --------------------------------------------------------------------
+#
+# The layout of _gnu_lines_exact without a Python step per character. str.translate turns
+# the escaped text into class codes, one byte per display column: chr(48 + class) for the
+# first column of a character, "~" for the second column of a wide one, " " for a space.
+# Widths are then lengths and columns indices. Without the characters that need the state
+# the exact algorithm keeps (mandatory breaks, ZW, CM, ZWJ, RI, HL) or have no width (they
+# get "\0" and go the exact way), a break opportunity before a character depends only on
+# its class, the class of the last non-space before it and whether spaces lie between:
+# two lookups in tables of code pairs. A code with 0x80 set is a character that may not be
+# broken before (inside an escape sequence or a format directive). Lines are found from the
+# right edge back: in a line starting at column s, u8_width_linebreaks_v2 breaks at the last
+# opportunity q > s that still fits (or at the first one after s when none fits) once
+# anything after q does not fit.
+
+_FALLBACK, _SPACE, _WIDE, _NO_BREAK = 0, 32, 126, 0x80
+_CODES: dict[int, int | str] = {}  # code point -> its codes, for str.translate
+_CODES_MAX = 50000  # beyond, new characters go the exact way
+_pair_tables: tuple[bytes, bytes] | None = None
+
+
+def _codes_of(text: str) -> str | None:
+    """The class codes of ``text``, or None if it holds a character they cannot express."""
+    if not _CODES:  # (filled in one step: the table only ever grows)
+        _CODES.update({cp: _code_of(cp) for cp in range(128)})
+    codes = text.translate(_CODES)
+    if not codes.isascii():  # characters not seen before were left as they are
+        if len(_CODES) > _CODES_MAX:
+            return None
+        _CODES.update({ord(c): _code_of(ord(c)) for c in set(text) if ord(c) not in _CODES})
+        codes = text.translate(_CODES)
+    return None if "\0" in codes else codes
+
+
+def _code_of(cp: int) -> int | str:
+    starts, classes, _, ascii_classes = _load_lb_tables()
+    prop = ascii_classes[cp] if cp < 128 else _lb_class(cp, starts, classes)
+    width = _char_width(chr(cp))
+    if prop == SP and width == 1:
+        return _SPACE
+    if prop > EM or prop in (HL, RI, ZWJ) or width == 0:
+        return _FALLBACK
+    return 48 + prop if width == 1 else chr(48 + prop) + chr(_WIDE)
+
+
+def _load_pair_tables() -> tuple[bytes, bytes]:
+    """Tables indexed by ``last << 8 | code`` (``last``: the code before ``code``).
+
+    ``direct``: 1 if a break is allowed with no space between, 2 if ``last`` is the second
+    column of a wide character (look one further back), 3 if it is a space (look back past
+    the spaces and use ``spaced``); ``spaced``: 1 if a break is allowed after spaces.
+    """
+    global _pair_tables
+    if _pair_tables is None:
+        pairs = _load_lb_tables()[2]
+        direct = bytearray(1 << 16)
+        spaced = bytearray(1 << 16)
+        for prop in range(EM + 1):
+            code = 48 + prop
+            direct[_WIDE << 8 | code] = 2
+            direct[_SPACE << 8 | code] = 3
+            for last in range(EM + 1):
+                rule = pairs[last * 33 + prop]
+                for before in (48 + last, 48 + last | _NO_BREAK):
+                    direct[before << 8 | code] = rule == 1
+                    spaced[before << 8 | code] = rule in (1, 2)
+        _pair_tables = (bytes(direct), bytes(spaced))
+    return _pair_tables
+
+
+def _gnu_lines_fast(
+    prefix: str, name: str, value: str, page_width: int, protected: frozenset[int]
+) -> list[str] | None:
+    """What :func:`_gnu_lines_exact` returns, or None for text it leaves to that function."""
+    if not value:
+        return [f'{prefix}{name} ""']
+    width = page_width - len(prefix) - 2
+    portions = _PORTION_RE.findall(value) if value.find("\n", 0, -1) >= 0 else [value]
+    lines: list[str] = []
+    first = True
+    offset = 0
+    for portion in portions:
+        plain = not ('"' in portion or "\\" in portion or "\n" in portion or "\t" in portion)
+        escaped = portion if plain else _escape(portion)  # (rarer escapes: see below)
+        if (
+            first
+            and len(portions) == 1
+            and len(name) + 1 + len(escaped) <= width
+            and escaped.isascii()
+            and escaped.isprintable()
+        ):
+            return [f'{prefix}{name} "{escaped}"']  # the usual short string
+        codes = _codes_of(escaped)
+        if codes is None:
+            if not plain or not _NEEDS_ESCAPE_RE.search(portion):
+                return None
+            plain = False  # \r, \a, \b, \f or \v
+            escaped = _escape(portion)
+            codes = _codes_of(escaped)
+            if codes is None:
+                return None
+        columns: bytes | bytearray = codes.encode("ascii")
+        if not plain or protected:
+            columns = _mark_no_breaks(columns, portion, escaped, codes, offset, protected)
+        offset += len(portion)
+        breaks = _fast_breaks(columns, width)
+        if first:
+            first = False
+            start = len(name) + 1
+            if (
+                len(portions) == 1
+                and start <= width
+                and not breaks  # fits after ' ""', or cannot be broken at all:
+                and (start + len(columns) <= width or _next_break(columns, 0) < 0)
+            ):
+                lines.append(f'{prefix}{name} "{escaped}"')  # fits, or cannot be broken
+                continue
+            lines.append(f'{prefix}{name} ""')
+        cut = 0
+        wide = len(codes) != len(escaped)
+        for column in breaks:
+            at = column - codes.count("~", 0, column) if wide else column
+            lines.append(f'{prefix}"{escaped[cut:at]}"')
+            cut = at
+        lines.append(f'{prefix}"{escaped[cut:]}"')
+    return lines
+
+
+def _mark_no_breaks(
+    columns: bytes, portion: str, escaped: str, codes: str, offset: int, protected: frozenset[int]
+) -> bytes | bytearray:
+    """``columns`` with _NO_BREAK where _escaped_units forbids a break."""
+    escapes = []  # where each escape sequence starts in ``escaped``
+    at = escaped.find("\\")
+    while at >= 0:
+        escapes.append(at)
+        at = escaped.find("\\", at + 2)
+    banned = {at + 1 for at in escapes}  # the letter after a backslash
+    if portion.endswith("\n"):
+        banned.add(len(escaped) - 2)
+    if protected:
+        found = [at - k for k, at in enumerate(escapes)]  # the escaped characters in portion
+        end = offset + len(portion)
+        for at in protected:
+            if offset <= at < end:
+                i = at - offset
+                banned.add(i + bisect.bisect_left(found, i))
+    if not banned:
+        return columns
+    if len(codes) != len(escaped):  # wide characters: escaped indices -> columns
+        starts = [p for p, code in enumerate(codes) if code != "~"]
+        banned = {starts[i] for i in banned}
+    marked = bytearray(columns)
+    for p in banned:
+        marked[p] |= _NO_BREAK
+    return marked
+
+
+def _fast_breaks(columns: bytes | bytearray, width: int) -> list[int]:
+    """The columns where the greedy breaks a line starting at column 0 (see above)."""
+    direct, spaced = _pair_tables or _load_pair_tables()
+    n = len(columns)
+    breaks: list[int] = []
+    s = 0
+    while s + width < n:
+        q = s + width  # the last opportunity in (s, s + width], else the first after it
+        while q > s:
+            rule = direct[columns[q - 1] << 8 | columns[q]]
+            if rule:
+                if rule == 1:
+                    break
+                if rule == 2:
+                    if direct[columns[q - 2] << 8 | columns[q]] == 1:
+                        break
+                else:
+                    k = q - 2
+                    while k >= 0 and columns[k] == _SPACE:
+                        k -= 1
+                    if k >= 0:
+                        if columns[k] == _WIDE:
+                            k -= 1
+                        if spaced[columns[k] << 8 | columns[q]]:
+                            break
+            q -= 1
+        if q <= s:
+            q = _next_break(columns, s + width if width > 0 else s)
+            if q < 0:
+                break
+        breaks.append(q)
+        s = q
+    return breaks
+
+
+def _next_break(columns: bytes | bytearray, after: int) -> int:
+    """The first break opportunity after column ``after`` (-1 if none)."""
+    direct, spaced = _pair_tables or _load_pair_tables()
+    for q in range(after + 1, len(columns)):
+        rule = direct[columns[q - 1] << 8 | columns[q]]
+        if not rule:
+            continue
+        if rule == 1:
+            return q
+        if rule == 2:
+            if direct[columns[q - 2] << 8 | columns[q]] == 1:
+                return q
+        else:
+            k = q - 2
+            while k >= 0 and columns[k] == _SPACE:
+                k -= 1
+            if k >= 0:
+                if columns[k] == _WIDE:
+                    k -= 1
+                if spaced[columns[k] << 8 | columns[q]]:
+                    return q
+    return -1
 
 
 # Line-break classes of all code points, from libunistring 1.0 (Unicode 14.0) with its

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from i18npub.article import Article, slugify, validate_slug
 from i18npub.catalog import (
@@ -29,6 +30,11 @@ from i18npub.ingest import (
     read_draft,
 )
 from i18npub.qa import Finding, check_catalog
+
+if TYPE_CHECKING:
+    from i18npub.glossary import Glossary
+    from i18npub.render import BuildReport
+    from i18npub.translate import Awaiting, TranslateReport, Translator
 
 
 class ProjectError(Exception):
@@ -53,6 +59,8 @@ class Project:
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root.resolve()
         self.config = config
+        self._glossary: Glossary | None = None
+        self._translator: Translator | None = None
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Project:
@@ -62,7 +70,9 @@ class Project:
             raise ProjectError(
                 f"{root}: not an i18npub project (no {CONFIG_NAME}; run `i18npub init`)"
             )
-        return cls(root, Config.load(config_path))
+        project = cls(root, Config.load(config_path))
+        project.glossary()  # a broken glossary is reported like a broken i18npub.toml
+        return project
 
     @classmethod
     def init(cls, path: str | Path, title: str = "") -> Project:
@@ -113,7 +123,7 @@ class Project:
 
     def save_article(self, article: Article) -> None:
         text = json.dumps(article.to_dict(), ensure_ascii=False, indent=1) + "\n"
-        atomic_write_text(self.article_path(article.slug), text)
+        atomic_write_text(self.article_path(article.slug), text, durable=False)
 
     # Ingest -------------------------------------------------------------------
 
@@ -216,6 +226,9 @@ class Project:
 
     def status(self) -> dict[str, object]:
         """Per article and in total: segments and translation states per language."""
+        from i18npub.translate import Awaiting
+
+        waiting = Awaiting.load(self)
         rows = []
         totals: dict[str, CatalogStats] = {
             lang: CatalogStats() for lang in self.config.target_languages
@@ -230,7 +243,10 @@ class Project:
                 "languages": {},
             }
             for language in self.config.target_languages:
-                row["languages"][language] = self._catalog_status(article.slug, language, totals)  # type: ignore[index]
+                row["languages"][language] = self._catalog_status(  # type: ignore[index]
+                    article.slug, language, totals, waiting
+                )
+            row["machine_translation"] = waiting.article(article.slug)
             rows.append(row)
         return {
             "articles": rows,
@@ -239,18 +255,74 @@ class Project:
                 "segments": sum(int(row["segments"]) for row in rows),  # type: ignore[call-overload]
                 "languages": {lang: stats.as_dict() for lang, stats in totals.items()},
             },
+            "machine_translation": waiting.totals(),
         }
 
-    def _catalog_status(self, slug: str, language: str, totals: dict[str, CatalogStats]) -> dict:
+    def _catalog_status(
+        self,
+        slug: str,
+        language: str,
+        totals: dict[str, CatalogStats],
+        waiting: Awaiting | None = None,
+    ) -> dict:
         path = self.catalog_path(slug, language)
         if not path.exists():
             return {"error": f"{path}: missing (run `i18npub ingest` again)"}
         try:
-            stats = catalog_stats(read_catalog(path))
+            catalog = read_catalog(path)
         except CatalogError as error:
             return {"error": str(error)}
+        stats = catalog_stats(catalog)
         totals[language].add(stats)
+        if waiting is not None:
+            waiting.add(language, slug, catalog)
         return stats.as_dict()
+
+    # Machine translation ---------------------------------------------------------
+
+    def glossary(self) -> Glossary:
+        """The project glossary (``[translate] glossary``; empty if the file is absent)."""
+        if self._glossary is None:
+            from i18npub.glossary import Glossary, GlossaryError
+
+            try:
+                path = ensure_inside(self.root, Path(self.config.glossary))
+                self._glossary = Glossary.load(path)
+            except (GlossaryError, ValueError) as error:
+                raise ProjectError(str(error)) from error
+        return self._glossary
+
+    def translate(
+        self,
+        engines: Iterable[str] | None = None,
+        slugs: Iterable[str] | None = None,
+        languages: Iterable[str] | None = None,
+    ) -> TranslateReport:
+        """Machine-translate untranslated sentences through ``engines`` (default: the chain).
+
+        Only untranslated entries are filled (fuzzy, with provenance); an engine's failure
+        leaves its sentences waiting, with the reason shown by ``status``.
+        """
+        from i18npub.translate import TranslateError, Translator
+
+        if self._translator is None:
+            self._translator = Translator(self)
+        try:
+            return self._translator.translate(
+                list(engines) if engines else None,
+                list(slugs) if slugs else None,
+                list(languages) if languages else None,
+            )
+        except TranslateError as error:
+            raise ProjectError(str(error)) from error
+
+    # Publishing ----------------------------------------------------------------
+
+    def build(self, out: str | Path | None = None) -> BuildReport:
+        """Render the site into ``out`` (default: the ``site`` folder); see ``i18npub.render``."""
+        from i18npub.render import build_site
+
+        return build_site(self, out)
 
     # Quality checks ------------------------------------------------------------
 
@@ -269,7 +341,7 @@ class Project:
                 except FileNotFoundError:
                     findings.append(Finding(label, 0, "", "catalog", "error", "missing catalog"))
                     continue
-                findings += check_catalog(catalog, label, language)
+                findings += check_catalog(catalog, label, language, self.glossary())
         return findings
 
     def _display(self, path: Path) -> str:

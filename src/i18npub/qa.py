@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING
 from i18npub.article import PLACEHOLDER_RE
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from i18npub.glossary import Glossary, Term
     from i18npub.pofile import POFile
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -50,13 +53,16 @@ class Finding:
         return dict(self.__dict__)
 
 
-def check_catalog(catalog: POFile, path: str, lang: str) -> list[Finding]:
+def check_catalog(
+    catalog: POFile, path: str, lang: str, glossary: Glossary | None = None
+) -> list[Finding]:
     """Every issue of every translated (approved or machine) entry of a catalog."""
     findings = []
     for entry in catalog.entries:
         if entry.obsolete or not entry.msgstr:
             continue
-        for issue in check_translation(entry.msgid, entry.msgstr, lang):
+        terms = glossary.terms_in(entry.msgid, lang) if glossary else ()
+        for issue in check_translation(entry.msgid, entry.msgstr, lang, terms):
             findings.append(
                 Finding(path, entry.lineno, entry.msgid, issue.check, issue.severity, issue.message)
             )
@@ -67,14 +73,20 @@ def is_chinese(lang: str) -> bool:
     return lang.lower().replace("-", "_").split("_")[0] == "zh"
 
 
-def check_translation(source: str, target: str, lang: str = "zh_CN") -> list[Issue]:
-    """All checks for one translated sentence (an empty target has nothing to check)."""
+def check_translation(
+    source: str, target: str, lang: str = "zh_CN", terms: Iterable[Term] = ()
+) -> list[Issue]:
+    """All checks for one translated sentence (an empty target has nothing to check).
+
+    ``terms`` are the glossary terms that occur in ``source`` (``Glossary.terms_in``).
+    """
     if not target:
         return []
     issues = [
         *check_placeholders(source, target),
         *check_numbers(source, target, lang),
         *check_edge_whitespace(source, target),
+        *check_glossary(target, terms),
     ]
     if is_chinese(lang):
         issues += [
@@ -145,10 +157,16 @@ _SCALES = {
 }
 
 
+_DOTTED_TIME = re.compile(r"\b(\d{1,2})\.(\d{2})(?=\s*[ap]\.?m\b)", re.I)
+
+
 def numbers(text: str, pattern: re.Pattern[str] = _EN_NUMBER) -> Counter[Decimal]:
-    """The numeric values a text states, with scale words applied (1.2 million = 1200000)."""
+    """The numeric values a text states, with scale words applied (1.2 million = 1200000).
+
+    A clock time is its hours and minutes: ``5.30pm`` states 5 and 30 (``下午5点30分``).
+    """
     values: Counter[Decimal] = Counter()
-    plain = PLACEHOLDER_RE.sub(" ", text)
+    plain = _DOTTED_TIME.sub(r"\1:\2", PLACEHOLDER_RE.sub(" ", text))
     for match in pattern.finditer(plain):
         integer, fraction, scale = match.groups()
         try:
@@ -226,7 +244,7 @@ def check_chinese_spacing(target: str) -> list[Issue]:
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*)+")
-_URL_OR_EMAIL = re.compile(
+URL_OR_EMAIL_RE = _URL_OR_EMAIL = re.compile(
     r"(?:https?://|www\.)[!-~]+?(?=[.,;:!?)]?(?:[^!-~]|$))|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
 _STOPWORDS = frozenset(
@@ -294,3 +312,82 @@ def check_repeated_phrases(target: str) -> list[Issue]:
     if match:
         return [Issue("repetition", "warning", f"repeated phrase {match.group(0)!r}")]
     return []
+
+
+# Glossary --------------------------------------------------------------------
+
+
+def check_glossary(target: str, terms: Iterable[Term]) -> list[Issue]:
+    """Each glossary term of the source appears in the translation as the glossary says."""
+    from i18npub.glossary import contains_term
+
+    issues = []
+    for term in terms:
+        if contains_term(target, term):
+            continue
+        if term.keep:
+            message = f"glossary: keep {term.source!r} as is"
+        else:
+            message = f"glossary: translate {term.source!r} as {' or '.join(term.translations)}"
+        issues.append(Issue("glossary", "error", message))
+    return issues
+
+
+# Fixing machine translations -------------------------------------------------
+
+_TAG = r"(?:</?\d{1,3}/?>)"
+_CJK_SIDE = f"[{CJK}{_CJK_PUNCT}]"
+_FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "。"}
+_SPACES_IN_CJK = re.compile(rf"(?<={_CJK_SIDE})((?:[ \t\u3000]|{_TAG})+)(?={_CJK_SIDE})")
+_PUNCT_AFTER_CJK = re.compile(rf"(?<={_CJK_SIDE})({_TAG}*)([,;:!?]|\.(?!\d))")
+_PUNCT_BEFORE_CJK = re.compile(rf"([,;:!?])({_TAG}*)(?=[{CJK}])")
+_ELLIPSIS_NEAR_CJK = re.compile(rf"(?<=[{CJK}])\.\.\.|\.\.\.(?=[{CJK}])")
+_PARENS_AROUND_CJK = re.compile(rf"\(({_TAG}*[{CJK}][^()]*|[^()]*[{CJK}]{_TAG}*)\)")
+_DOUBLED_STOP = re.compile("([。！？])。+")
+
+
+def fix_chinese_typography(text: str) -> str:
+    """Machine output made to follow Chinese typography: full-width punctuation next to
+    Chinese, curly quotes, no spaces between Chinese characters (placeholders are
+    transparent). URLs and e-mail addresses are left alone."""
+    text = _curly_quotes(text)
+    links = _URL_OR_EMAIL.findall(text)
+    fixed = [_fix_run(part) for part in _URL_OR_EMAIL.split(text)]
+    out = fixed[0]
+    for link, part in zip(links, fixed[1:], strict=True):
+        out += link + part
+    out = out.strip()
+    if out.endswith(".") and not out.endswith("..") and CJK_RE.search(out):
+        out = out[:-1] + "。"  # a sentence that ends with a URL or an e-mail address
+    return out
+
+
+def _fix_run(text: str) -> str:
+    text = _ELLIPSIS_NEAR_CJK.sub("……", text)
+    text = _PARENS_AROUND_CJK.sub(lambda m: f"（{m.group(1)}）", text)
+    text = _PUNCT_AFTER_CJK.sub(lambda m: m.group(1) + _FULLWIDTH[m.group(2)], text)
+    text = _PUNCT_BEFORE_CJK.sub(lambda m: _FULLWIDTH[m.group(1)] + m.group(2), text)
+    text = _SPACES_IN_CJK.sub(lambda m: "".join(re.findall(_TAG, m.group(1))), text)
+    return _DOUBLED_STOP.sub(r"\1", text)
+
+
+def _curly_quotes(text: str) -> str:
+    """Straight double quotes in Chinese text become “ and ”, judged by what is around."""
+    if '"' not in text or not CJK_RE.search(text):
+        return text
+    out, is_open = [], False
+    for index, char in enumerate(text):
+        if char != '"':
+            out.append(char)
+            continue
+        before = PLACEHOLDER_RE.sub("", text[:index]).rstrip()[-1:]
+        after = text[index + 1 : index + 2]
+        if not before or before in "：:（(“‘":
+            quote = "“"
+        elif before in "，。！？…,.!?" or not after or after.isspace():
+            quote = "”"
+        else:
+            quote = "”" if is_open else "“"
+        is_open = quote == "“"
+        out.append(quote)
+    return "".join(out)

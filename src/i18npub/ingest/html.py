@@ -5,10 +5,13 @@ run of text into a candidate block (paragraph, heading, list item, quote, captio
 with its word and link-word counts, and records which blocks each container element holds.
 
 * The article container is the element whose blocks add up to the most prose: long,
-  link-poor text counts for it; links, short fragments and text inside elements named like
-  page chrome (``comments``, ``related``, ``share``, ``<aside>``, hidden…) count against it.
-  Article markup (``<article>``, ``itemprop=articleBody``, ``article-body``-like names)
-  earns a small bonus. Small chrome-named elements are not even walked, only counted.
+  link-poor text counts for it (little when it hangs under a linked headline, like a
+  teaser); links and short fragments count against it (less when they sit in a small gap
+  between two prose blocks, like an inline "related" box); text inside elements named like
+  page chrome (``comments``, ``related``, ``share``, ``<aside>``, hidden…) counts as
+  dropped. Article markup (``<article>``, ``itemprop=articleBody``, ``article-body``-like
+  names) and starting right after the ``<h1>`` headline earn a bonus. Small chrome-named
+  elements are not even walked, only counted.
 * Inside the container each block is kept or dropped much as jusText does: long link-poor
   blocks are good, link lists and boilerplate phrases bad, and short blocks take their
   neighbours' side; what follows a closing ``<hr>`` is cut when it is a small tail.
@@ -21,9 +24,13 @@ class-name vocabulary of web page templates.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import html as htmllib
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin
@@ -112,11 +119,20 @@ BOILERPLATE_RE = re.compile(
     re.I,
 )
 CTA_RE = re.compile(  # calls to action, in blocks of fewer than 2 * GOOD_WORDS words
-    r"\b(?:subscribe (?:to|for|now)|sign up (?:to|for|now)|newsletter|follow (?:us|\w+) on|"
-    r"share (?:this|it)|click here|download (?:our|the) app|like us on)\b",
+    r"\b(?:subscribe (?:now|today|here|to (?:our|my))|sign up (?:now|today|here|for (?:our|my))|"
+    r"(?:our|free|daily|weekly|email) newsletter|click here|download (?:our|the) app|"
+    r"like us on|follow [\w@ ]{1,30} on (?:twitter|facebook|instagram|linkedin|youtube|tiktok)|"
+    r"share (?:this (?:article|story|post|page)|it with (?:a friend|your friends)))\b",
     re.I,
 )
-BYLINE_START_RE = re.compile(r"(?:by|written by|posted by|story by|words by)\s+[A-Z]", re.I)
+CTA_START_RE = re.compile(  # imperative calls to action opening a short block
+    r"(?:Subscribe|SUBSCRIBE|Sign up|Sign in|Log in|Register|Follow us|Chat with us|Join us|"
+    r"Join the conversation|Download (?:our|the)|Get (?:our|the latest))\b"
+)
+BYLINE_START_RE = re.compile(
+    r"(?:By|BY|Written by|Posted by|Story by|Words by)\s+(?:[A-Z][\w.'’-]*\s*){1,4}"
+    r"(?:$|[,|·•–—(-]|(?:and|&|on|in|for|at|updated|published)\b)"
+)
 DATELINE_RE = re.compile(
     r"(?:by|written by|posted by|story by|published|updated|posted|last modified)\b", re.I
 )
@@ -124,6 +140,11 @@ BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|written by|posted by|author:?)\s+", re
 SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", ":", ".)")
 LANG_CLASS_RE = re.compile(r"(?:language|lang|highlight-source|brush:)[-_ ]?([\w+#-]+)", re.I)
 SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+HTML_TAG_RE = re.compile(
+    rb"<(?:!doctype|html|head|body|p|div|span|a|br|h[1-6]|article|section|main|meta|title|"
+    rb"table|ul|ol|li|img|b|i|em|strong|blockquote|pre|figure)[\s/>]",
+    re.I,
+)
 CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 TIDY_OPEN_RE = re.compile(r"(<\d+>)\s+")
@@ -139,6 +160,11 @@ CAPTION_WORDS = 80  # a block named like a caption but longer than this is not o
 WRAPPER_SHARE = 0.6  # a chrome-named element holding this share of the prose is a wrapper
 SKIP_SHARE = 0.4  # chrome-named elements with less of the page's text and <p> are not walked
 TAIL_SHARE = 0.25  # what follows the article's last <hr> is a footer below this share
+TITLE_GAP = 8  # a container starting at most this many blocks after the headline ...
+TITLE_BONUS = 0.3  # ... earns this bonus
+TEASER_WEIGHT = 0.25  # the weight of prose right after a link-only block
+SMALL_GAP = 40  # links and fragments between two prose blocks costing at most this ...
+INSIDE_COST = 0.25  # ... cost this share of it
 RETRY_WORDS = 30  # an article shorter than this is looked for again, names not trusted
 
 # ---------------------------------------------------------------- API
@@ -150,17 +176,34 @@ def read_html(html: str | bytes, url: str = "", source: str = "") -> Draft:
     ``url`` makes links absolute; ``source`` names the page in errors. Raises IngestError
     when the page holds no article text (empty, binary, navigation only).
     """
-    name = source or url or "HTML"
+    with _gc_paused():  # the walk makes many small objects and no cycles
+        return _read(html, url, source or url or "HTML")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(html: str | bytes, url: str, name: str) -> Draft:
     root = _parse(html, name)
     meta = _Meta.read(root)
     base = _base_url(root, url)
     body = root.find("body")
     body = body if body is not None else root
     etree.strip_elements(body, *STRIP_TAGS, with_tail=False)
-    found = _extract(body, base, meta.title, hints=True)
-    if sum(piece.words for piece in found.kept) < RETRY_WORDS:  # try again, names not trusted
-        retry = _extract(body, base, meta.title, hints=False)
-        found = retry if retry.kept else found
+    found = _extract(body, base, meta.title, names=True)
+    words = sum(piece.words for piece in found.kept)
+    if words < RETRY_WORDS:  # was the article inside an element with an unlucky name?
+        retry = _extract(body, base, meta.title, names=False)
+        if sum(piece.words for piece in retry.kept) >= max(2 * words, RETRY_WORDS):
+            found = retry
     if not found.kept:
         raise IngestError(f"{name}: no article text found in HTML")
     return Draft(
@@ -174,7 +217,16 @@ def read_html(html: str | bytes, url: str = "", source: str = "") -> Draft:
 
 # ---------------------------------------------------------------- parsing
 
-PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_local = threading.local()  # lxml parsers must not be shared between threads
+
+
+def _parser() -> etree.HTMLParser:
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True
+        )
+    return parser
 
 
 def _parse(html: str | bytes, name: str) -> etree._Element:
@@ -185,10 +237,13 @@ def _parse(html: str | bytes, name: str) -> etree._Element:
     sample = data[:4096].decode("utf-8", "replace")
     if len(CONTROL_RE.findall(sample)) > len(sample) * 0.05:
         raise IngestError(f"{name}: not HTML (binary data)")
+    if not HTML_TAG_RE.search(data, 0, 100_000):
+        raise IngestError(f"{name}: not HTML (no HTML tags found)")
     try:
-        root = etree.fromstring(data, PARSER)
+        root = etree.fromstring(data, _parser())
     except (etree.ParserError, ValueError) as error:
-        raise IngestError(f"{name}: cannot parse HTML ({error})") from None
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise IngestError(f"{name}: cannot parse HTML ({reason})") from None
     if root is None:
         raise IngestError(f"{name}: no article text found in HTML")
     return root
@@ -273,10 +328,9 @@ DMY_RE = re.compile(
     r"\b(\d\d?)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\.?,?\s+((?:19|20)\d\d)\b", re.I
 )
 ARTICLE_TYPES_RE = re.compile(r"article|posting|report|blog|news|webpage", re.I)
-DATE_CLASS_XPATH = etree.XPath(
-    "(.//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
-    " or contains(@class, 'posted') or contains(@class, 'byline')])[position() <= 20]"
-)
+DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline", re.I)
+AUTHOR_XPATH = etree.XPath("//*[@rel='author' or @itemprop='author' or @class='byline']")
+DATE_ITEMPROP_XPATH = etree.XPath("//*[@itemprop='datePublished']")
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -332,8 +386,11 @@ def _json_ld(root: etree._Element) -> dict[str, object]:
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
+        text = script.text or ""
+        if "headline" not in text and "datePublished" not in text:
+            continue  # not an article (an organization, breadcrumbs…): skip the parse
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(text)
         except ValueError:
             continue
         if found := _find_article(data):
@@ -409,7 +466,7 @@ def _date(root: etree._Element, metas: dict[str, str], ld: dict[str, object]) ->
     for key in DATE_META:
         if key in metas and (date := parse_date(metas[key])):
             return date
-    for element in root.iterfind(".//*[@itemprop='datePublished']"):
+    for element in DATE_ITEMPROP_XPATH(root):
         if date := parse_date(element.get("content") or element.get("datetime") or ""):
             return date
     for element in root.iter("time"):
@@ -425,10 +482,15 @@ def _visible_date(body: etree._Element, chosen: list[_Piece]) -> dt.date | None:
     for text in sorted(first, key=lambda text: not DATELINE_RE.match(text)):
         if date := parse_date(text):
             return date
-    for element in DATE_CLASS_XPATH(body):
-        text = _text_of(element)
-        if len(text) < 100 and (date := parse_date(text)):
-            return date
+    tried = 0
+    for element in body.iter():
+        if (names := element.get("class")) and DATE_CLASS_RE.search(names):
+            text = _text_of(element)
+            if len(text) < 100 and (date := parse_date(text)):
+                return date
+            tried += 1
+            if tried > 20:
+                break
     return None
 
 
@@ -445,10 +507,9 @@ def _byline(root: etree._Element, metas: dict[str, str], ld: dict[str, object]) 
     meta_author = metas.get("author", "")
     if meta_author and "://" not in meta_author:
         return _clean_byline(meta_author)
-    for xpath in (".//*[@rel='author']", ".//*[@itemprop='author']", ".//*[@class='byline']"):
-        for element in root.iterfind(xpath):
-            if text := _clean_byline(_text_of(element)):
-                return text
+    for element in AUTHOR_XPATH(root):
+        if text := _clean_byline(_text_of(element)):
+            return text
     return ""
 
 
@@ -473,7 +534,7 @@ class _Piece:
     markup: list[Inline]
     level: int
     words: int  # words outside links
-    link_words: int
+    link_words: int = 0
     code: str = ""
     language: str = ""
     junk: int = 0  # 2 inside a chrome-named element, 1 inside a suspect one
@@ -497,7 +558,7 @@ class _Piece:
         """What this block adds to a container's claim to be the article."""
         if self.kind == "code":
             return self.words / 2
-        if self.kind in ("heading", "caption"):
+        if self.kind == "caption" or (self.kind == "heading" and not self.link_words):
             return 0
         if self.junk > 1:  # dropped anyway: a container holding it is not worse for that
             return -1
@@ -536,7 +597,7 @@ class _Open:
 class _Walker:
     """One pass over the body: candidate blocks and the block range of every container."""
 
-    def __init__(self, skip: bool) -> None:
+    def __init__(self, names: bool = True) -> None:
         self.pieces: list[_Piece] = []
         # (element, first piece, end piece, junk level, content bonus)
         self.containers: list[tuple[etree._Element, int, int, int, float]] = []
@@ -549,20 +610,21 @@ class _Walker:
         self.in_link = 0
         self.stack: list[_Open] = []  # markup elements around the current text
         self.unopened = 0
-        self.skip = skip
+        self.names = names  # trust class and id names
         self.skip_chars = 0.0
         self.skip_paragraphs = 0
         self._new_block()
 
     def walk_page(self, body: etree._Element) -> None:
         """Walk the page body."""
-        if self.skip:
-            text = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
-            self.skip_chars = SKIP_SHARE * len(text)
-            self.skip_paragraphs = int(SKIP_SHARE * sum(1 for _ in body.iter("p")))
+        text = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+        self.skip_chars = SKIP_SHARE * len(text)
+        self.skip_paragraphs = int(SKIP_SHARE * sum(1 for _ in body.iter("p")))
         self.walk_children(body)
         if self.has_text:
             self.flush()
+        if self.pieces:  # the body itself is a candidate too (paragraphs right under it)
+            self.containers.append((body, 0, len(self.pieces), 0, 0.0))
 
     def _new_block(self) -> None:
         self.rich = RichText()
@@ -611,12 +673,10 @@ class _Walker:
         self.unopened = len(self.stack)
         if text := _tidy(self.rich.text, bool(self.rich.markup)):
             group = self.group if self.kind == "list_item" else 0
+            words, links = self.words, self.link_words
             self.pieces.append(
-                _Piece(
-                    self.kind, text, self.rich.markup, self.level, self.words, self.link_words,
-                    group=group,
-                )
-            )  # fmt: skip
+                _Piece(self.kind, text, self.rich.markup, self.level, words, links, group=group)
+            )
         self._new_block()
 
     def line_break(self) -> None:
@@ -710,12 +770,10 @@ class _Walker:
             self.flush()
         code = "".join(element.itertext()).strip("\n").rstrip()
         if code.strip():
+            language = _code_language(element)
             self.pieces.append(
-                _Piece(
-                    "code", "", [], 0, len(code.split()), 0,
-                    code=code, language=_code_language(element),
-                )
-            )  # fmt: skip
+                _Piece("code", "", [], 0, len(code.split()), code=code, language=language)
+            )
 
     def block(self, element: etree._Element, tag: str) -> None:
         """Walk a block element: a new block starts before and after it."""
@@ -728,8 +786,8 @@ class _Walker:
             if "class" in names or "id" in names
             else ""
         )
-        junk, bonus = _hints(element, tag, classes, names)
-        if junk > 1 and self.skip and self.skip_small(element, start):
+        junk, bonus = _hints(element, tag, classes if self.names else "", names)
+        if junk > 1 and self.skip_small(element, start):
             return
         saved = (self.kind, self.level, self.list_depth, self.group)
         by_class = self._enter(tag, classes)
@@ -775,7 +833,7 @@ class _Walker:
         if self.skip_paragraphs and sum(1 for _ in element.iter("p")) > self.skip_paragraphs:
             return False
         if words := len(text.split()):
-            self.pieces.append(_Piece("paragraph", "", [], 0, words, 0, junk=2))
+            self.pieces.append(_Piece("paragraph", "", [], 0, words, junk=2))
             self.containers.append((element, start, start + 1, 2, 0.0))
         return True
 
@@ -859,15 +917,14 @@ class _Found:
     kept: list[_Piece]
 
 
-def _extract(body: etree._Element, base: str, title: str, hints: bool) -> _Found:
-    """Walk the body and select the article; without ``hints`` names are not trusted."""
-    walker = _Walker(skip=hints)
+def _extract(body: etree._Element, base: str, title: str, names: bool) -> _Found:
+    """Walk the body and select the article; ``names``: trust class and id names."""
+    walker = _Walker(names)
     walker.walk_page(body)
     if not walker.pieces:
         return _Found([], [])
-    if hints:
-        _mark_junk(walker)
-    start, end = _best_container(walker)
+    _mark_junk(walker)
+    start, end = _best_container(walker, title)
     end = _cut_after_rule(walker, start, end)
     chosen = walker.pieces[start:end]
     _classify(chosen, title)
@@ -900,17 +957,80 @@ def _prefix(values: list[float]) -> list[float]:
     return sums
 
 
-def _best_container(walker: _Walker) -> tuple[int, int]:
-    """The piece range of the container with the highest prose score."""
-    sums = _prefix([piece.value() for piece in walker.pieces])
-    best, best_range = float("-inf"), (0, len(walker.pieces))
+def _best_container(walker: _Walker, title: str) -> tuple[int, int]:
+    """The piece range of the container with the highest prose score.
+
+    A small gap of links and fragments between two prose blocks (an inline "related" box)
+    costs less than the links around a container (menus, link lists, sidebars). Article
+    markup adds to the score, and so does starting at or right after the headline.
+    """
+    pieces = walker.pieces
+    values = _values(pieces)
+    sums = _prefix(values)
+    refunds = _prefix(_gap_refunds(values))
+    first_after, last_before = _prose_bounds(values)
+    key = _norm(title).lower()
+    anchor = next((i for i, piece in enumerate(pieces) if piece.plain.lower() == key), -1)
+    best, best_range = float("-inf"), (0, len(pieces))
     for _, start, end, _, bonus in walker.containers:  # inner elements come first
         score = sums[end] - sums[start]
+        first, last = first_after[start], last_before[end]
+        if first < last:
+            score += refunds[last] - refunds[first]
+        if key and anchor >= 0 and anchor - 2 <= start <= anchor + TITLE_GAP:
+            bonus += TITLE_BONUS
         if score > 0:
             score *= 1 + bonus
         if score > best:
             best, best_range = score, (start, end)
     return best_range
+
+
+def _gap_refunds(values: list[float]) -> list[float]:
+    """What to give back of each cost inside a small gap between two prose pieces."""
+    refunds = [0.0] * len(values)
+    previous = -1  # the last prose piece
+    for index, value in enumerate(values):
+        if value <= 0:
+            continue
+        gap = range(previous + 1, index)
+        if previous >= 0 and -sum(values[i] for i in gap) <= SMALL_GAP:
+            for i in gap:
+                refunds[i] = -values[i] * (1 - INSIDE_COST)
+        previous = index
+    return refunds
+
+
+def _prose_bounds(values: list[float]) -> tuple[list[int], list[int]]:
+    """For each index i: the first prose piece at or after i, and the end of the last one
+    before i; len(values) and 0 when there is none."""
+    count = len(values)
+    first_after = [count] * (count + 1)
+    for index in range(count - 1, -1, -1):
+        first_after[index] = index if values[index] > 0 else first_after[index + 1]
+    last_before = [0] * (count + 1)
+    for index in range(1, count + 1):
+        last_before[index] = index if values[index - 1] > 0 else last_before[index - 1]
+    return first_after, last_before
+
+
+def _values(pieces: list[_Piece]) -> list[float]:
+    """Each piece's value; prose right after a link-only block (a teaser under its linked
+    headline) counts for little."""
+    values = []
+    after_link = False
+    for piece in pieces:
+        value = piece.value()
+        if after_link and value > 0:
+            value *= TEASER_WEIGHT
+        values.append(value)
+        after_link = _link_only(piece)
+    return values
+
+
+def _link_only(piece: _Piece) -> bool:
+    """A linked headline or line outside a list (what a teaser hangs from)."""
+    return piece.link_words >= 2 and piece.words <= 1 and not piece.group
 
 
 def _cut_after_rule(walker: _Walker, start: int, end: int) -> int:
@@ -930,7 +1050,9 @@ def _cut_after_rule(walker: _Walker, start: int, end: int) -> int:
 def _classify(pieces: list[_Piece], title: str) -> None:
     """Mark each piece kept (1) or dropped (-1), jusText-style with neighbour context."""
     title_key = _norm(title).lower()
+    after_link = False
     for piece in pieces:
+        teaser, after_link = after_link, _link_only(piece)
         if piece.kind == "code":
             piece.keep = 1
         elif piece.kind == "caption":
@@ -942,12 +1064,13 @@ def _classify(pieces: list[_Piece], title: str) -> None:
             or _boilerplate(piece)
         ):
             piece.keep = -1
-        elif piece.prose and not piece.junk:
+        elif piece.prose and not piece.junk and not teaser:  # teasers go by their neighbours
             piece.keep = 1
     _classify_lists(pieces)
     initial = [piece.keep for piece in pieces]
     good = [index for index, keep in enumerate(initial) if keep > 0]
     if not good:
+        _keep_short_text(pieces)
         return
     last = good[-1]
     for index, piece in enumerate(pieces):
@@ -966,6 +1089,18 @@ def _classify(pieces: list[_Piece], title: str) -> None:
             piece.keep = 1 if (before > 0 or after > 0) and _sentence_like(piece) else -1
 
 
+def _keep_short_text(pieces: list[_Piece]) -> None:
+    """With no prose block at all, keep the plain short blocks if they add up to prose."""
+    plain = [
+        piece
+        for piece in pieces
+        if not piece.keep and not piece.junk and piece.kind not in ("caption", "heading")
+    ]
+    if sum(piece.words for piece in plain) >= RETRY_WORDS:
+        for piece in plain:
+            piece.keep = 1
+
+
 def _boilerplate(piece: _Piece) -> bool:
     """A short block of site chrome: "Advertisement", a call to action, a byline."""
     text = piece.plain
@@ -973,7 +1108,7 @@ def _boilerplate(piece: _Piece) -> bool:
         return True
     if piece.words + piece.link_words >= 2 * GOOD_WORDS:
         return False
-    if CTA_RE.search(text):
+    if CTA_RE.search(text) or CTA_START_RE.match(text):
         return True
     return bool(BYLINE_START_RE.match(text)) and (piece.words <= 10 or bool(parse_date(text)))
 

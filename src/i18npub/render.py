@@ -1,0 +1,783 @@
+"""Render the site: English, Chinese and bilingual pages, indexes, Atom feeds and a sitemap.
+
+>>> report = i18npub.open(".").build()          # doctest: +SKIP
+
+Layout of the output folder (default ``site/``)::
+
+    index.html                         language choice (JS: remembered choice or browser language)
+    en/ zh/ bilingual/index.html       newest first
+    en/ zh/ bilingual/<slug>/index.html
+    en/feed.xml  zh/feed.xml  sitemap.xml  robots.txt   (when ``[site] base_url`` is set)
+    static/site.css  static/site.js
+
+Pages come from the built-in theme (``i18npub/theme``); a file of the same name in the
+project's ``templates/`` folder replaces a theme file (``article.html``, ``static/site.css``,
+``locales/zh_CN/LC_MESSAGES/site.po``…). UI strings are gettext messages (``jinja2.ext.i18n``);
+the Chinese UI catalog is compiled in memory, and its text is escaped like all catalog text.
+
+A build is incremental and atomic: every output has a key (a hash of everything it is made
+from); pages whose key did not change are hard-linked from the current site, the others are
+rendered, all into a temporary folder beside the site, which then replaces it in one step
+(``renameat2(RENAME_EXCHANGE)`` on Linux). A build where nothing changed writes nothing.
+Building into a folder without a previous build reuses pages from the project's ``site/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import gettext
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import babel
+import jinja2
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from i18npub import __version__
+from i18npub.article import Article, validate_slug
+from i18npub.pofile import POSyntaxError, parse_po
+from i18npub.publish import (
+    ArticleView,
+    PublishSettings,
+    Summary,
+    catalog_entries,
+    publish_article,
+)
+
+if TYPE_CHECKING:
+    from i18npub.project import Project
+
+RENDER_VERSION = "1"  # bump when the same inputs should give different output
+VIEWS = ("en", "zh", "bilingual")
+VIEW_LABELS = {"en": "English", "zh": "中文", "bilingual": "中英对照"}
+MANIFEST_NAME = ".i18npub-site.json"
+THEME = Path(__file__).with_name("theme")
+FEED_ENTRIES = 50
+IO_THREADS = 4  # file writes and links run beside rendering (syscalls release the GIL)
+CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' https: data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+PROTECTED_FOLDERS = ("content", "articles", "locales", "templates")
+_FORMAT_RE = re.compile(r"%\((\w+)\)s")
+_FORMAT_ANY_RE = re.compile(r"%\(\w+\)s|%%")
+
+
+class BuildError(Exception):
+    """The site cannot be built where asked (an unsafe or foreign output folder)."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    out: Path
+    pages: int = 0
+    rendered: int = 0
+    reused: int = 0
+    changed: bool = False
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "out": str(self.out)}
+
+
+def build_site(project: Project, out: Path | str | None = None) -> BuildReport:
+    """Render ``project``'s site into ``out`` (default: the project's ``site`` folder)."""
+    started = time.perf_counter()
+    settings = PublishSettings.from_config(project.config)
+    folder = resolve_output(project, out)
+    theme = Theme(project.path("templates"), settings)
+    report = SiteBuilder(project, settings, theme, folder).build()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+# Output folder --------------------------------------------------------------------------------
+
+
+def resolve_output(project: Project, out: Path | str | None) -> Path:
+    """The output folder, refused if replacing it could destroy anything but an old site."""
+    folder = project.path("site") if out is None else Path(out).expanduser().resolve()
+    for key in PROTECTED_FOLDERS:
+        protected = project.path(key)
+        if folder == protected or protected in folder.parents or folder in protected.parents:
+            raise BuildError(f"{folder}: refusing to build into or over the project's {key}/")
+    if folder == project.root or folder in project.root.parents:
+        raise BuildError(f"{folder}: refusing to replace the project folder or one above it")
+    if folder.exists() and not folder.is_dir():
+        raise BuildError(f"{folder}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / MANIFEST_NAME).is_file():
+        raise BuildError(
+            f"{folder}: not empty and not a site built by i18npub; refusing to replace it"
+        )
+    return folder
+
+
+def swap_in(new: Path, out: Path) -> None:
+    """Put folder ``new`` at ``out`` in one step; afterwards ``new`` holds the previous site."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        return
+    aside = new.with_name(new.name + ".old")  # no atomic exchange here: two quick renames
+    os.rename(out, aside)
+    try:
+        os.rename(new, out)
+    except OSError:
+        os.rename(aside, out)
+        raise
+    os.rename(aside, new)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically exchange two paths (Linux ``renameat2``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange):
+        code = ctypes.get_errno()
+        if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
+            return False
+        raise OSError(code, os.strerror(code), str(second))
+    return True
+
+
+# Theme ----------------------------------------------------------------------------------------
+
+
+class Theme:
+    """Templates, static files and UI catalogs: the project's ``templates/`` over the built-in."""
+
+    def __init__(self, override: Path, settings: PublishSettings) -> None:
+        self.override = override
+        self.settings = settings
+        self._environments: dict[str, Environment] = {}
+
+    def file(self, relative: str) -> Path | None:
+        for folder in (self.override, THEME):
+            path = folder / relative
+            if path.is_file():
+                return path
+        return None
+
+    def files(self, folder: str = "") -> dict[str, Path]:
+        """Theme files under ``folder`` by relative path, overrides winning."""
+        found: dict[str, Path] = {}
+        for base in (THEME, self.override):
+            start = base / folder
+            if not start.is_dir():
+                continue
+            for path in sorted(start.rglob("*")):
+                relative = path.relative_to(base).as_posix()
+                if path.is_file() and "__pycache__" not in relative:
+                    found[relative] = path
+        return found
+
+    def digest(self) -> str:
+        hasher = hashlib.sha256()
+        for relative, path in sorted(self.files().items()):
+            hasher.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+        return hasher.hexdigest()
+
+    def static(self) -> dict[str, bytes]:
+        return {
+            relative: path.read_bytes()
+            for relative, path in self.files("static").items()
+            if not Path(relative).name.startswith(".")
+        }
+
+    def translations(self, ui: str) -> gettext.NullTranslations:
+        """The UI catalog for ``ui`` ("en" needs none: the msgids are English)."""
+        if ui == "en":
+            return gettext.NullTranslations()
+        language = self.settings.language
+        for name in (language, language.split("_")[0]):
+            path = self.file(f"locales/{name}/LC_MESSAGES/site.po")
+            if path is not None:
+                return load_ui_catalog(path)
+        return gettext.NullTranslations()
+
+    def environment(self, ui: str) -> Environment:
+        """A Jinja2 environment whose UI strings are in ``ui`` ("en" or "zh")."""
+        if ui not in self._environments:
+            self._environments[ui] = self._new_environment(ui)
+        return self._environments[ui]
+
+    def _new_environment(self, ui: str) -> Environment:
+        env = Environment(
+            loader=FileSystemLoader([str(self.override), str(THEME)]),
+            autoescape=select_autoescape(("html", "xml")),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=StrictUndefined,
+            auto_reload=False,
+        )
+        translations = self.translations(ui)
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            *_escaping_callables(translations), newstyle=True
+        )
+        zh_gettext = _escaping_callables(self.translations("zh"))[0]
+        ui_tag = "en" if ui == "en" else self.settings.lang_tag
+        locale = "en" if ui == "en" else self.settings.language
+        env.filters["longdate"] = lambda day: _long_date(day, locale)
+        env.globals.update(
+            site=self.settings,
+            ui_lang=ui_tag,
+            zh_tag=self.settings.lang_tag,
+            zh_=lambda message, **variables: zh_gettext(message) % variables,
+            csp=Markup(CSP),
+        )
+        return env
+
+
+def load_ui_catalog(path: Path) -> gettext.NullTranslations:
+    """Compile a UI catalog in memory: approved entries only, placeholders checked."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, ignore_obsolete=True)
+    for message in list(catalog):
+        if message.id and message.string and not _same_placeholders(message.id, message.string):
+            catalog.delete(message.id, message.context)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def _same_placeholders(msgid: str | tuple[str, ...], msgstr: str | tuple[str, ...]) -> bool:
+    """A translation may use only its msgid's ``%(name)s`` placeholders (and ``%%``)."""
+    ids = _texts(msgid)
+    allowed = {name for text in ids for name in _FORMAT_RE.findall(text)}
+    for text in _texts(msgstr):
+        if set(_FORMAT_RE.findall(text)) - allowed or "%" in _FORMAT_ANY_RE.sub("", text):
+            return False
+    return True
+
+
+def _texts(value: str | tuple[str, ...] | list[str]) -> list[str]:
+    return [t or "" for t in value] if isinstance(value, tuple | list) else [value or ""]
+
+
+def _escaping_callables(
+    translations: gettext.NullTranslations,
+) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
+    """gettext/ngettext whose results are escaped: a catalog never injects HTML."""
+
+    def ugettext(message: str) -> Markup:
+        return escape(translations.gettext(message))
+
+    def ungettext(singular: str, plural: str, number: int) -> Markup:
+        return escape(translations.ngettext(singular, plural, number))
+
+    return ugettext, ungettext
+
+
+@lru_cache(maxsize=8192)
+def _long_date(day: Any, locale: str) -> str:
+    return format_date(day, "long", locale=locale)
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SwitchLink:
+    view: str
+    label: str
+    lang: str
+    hreflang: str
+    href: str
+    current: bool
+
+
+@dataclass
+class PageInfo:
+    """What ``base.html`` needs: language, relative root, canonical, alternates, switcher."""
+
+    view: str
+    lang: str
+    root: str
+    home: str
+    site_title: str
+    title: str
+    canonical: str = ""
+    alternates: list[tuple[str, str]] = field(default_factory=list)
+    switch: list[SwitchLink] = field(default_factory=list)
+    feed: str = ""
+    feed_title: str = ""
+    noindex: bool = False
+    description: str = ""
+
+
+@dataclass
+class Output:
+    """One file of the site: where, the key of its inputs, and how to make it."""
+
+    path: str
+    key: str
+    make: Callable[[], bytes]
+
+
+@dataclass
+class ArticleSource:
+    """An article's inputs as bytes, and their key."""
+
+    slug: str
+    article: bytes
+    catalog: bytes | None
+    catalog_path: Path
+
+    @property
+    def key(self) -> str:
+        return _hash(self.article, self.catalog or b"-")
+
+    @property
+    def article_key(self) -> str:
+        return _hash(self.article)
+
+
+def _hash(*parts: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little") + data)
+    return hasher.hexdigest()[:32]
+
+
+class SiteBuilder:
+    """One build of one site; see the module docstring."""
+
+    def __init__(
+        self, project: Project, settings: PublishSettings, theme: Theme, out: Path
+    ) -> None:
+        self.project = project
+        self.settings = settings
+        self.theme = theme
+        self.out = out
+        self.warnings: list[str] = []
+        self.static = theme.static()
+        self.assets = {Path(name).name: _hash(data)[:10] for name, data in self.static.items()}
+        self.global_key = _hash(
+            RENDER_VERSION,
+            __version__,
+            jinja2.__version__,
+            babel.__version__,
+            json.dumps(asdict(settings), sort_keys=True),
+            theme.digest(),
+        )
+        self.previous = out  # the folder unchanged pages are linked from
+        self._staging: Path | None = None
+        self._last_view: tuple[str, ArticleView | None] = ("", None)
+        self._made_dirs: set[Path] = set()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
+
+    # The build ------------------------------------------------------------------------------
+
+    def build(self) -> BuildReport:
+        old = self._previous_build()
+        same_global = old.get("global") == self.global_key
+        old_pages: dict[str, str] = old.get("pages", {}) if same_global else {}
+        old_summaries: dict[str, dict] = old.get("summaries", {}) if same_global else {}
+        report = BuildReport(self.out, warnings=self.warnings)
+        planned: dict[str, Output] = {}
+        written: set[str] = set()
+        summaries: dict[str, dict] = {}
+        try:
+            for output in self._outputs(old_summaries, summaries):
+                planned[output.path] = output
+                unchanged = old_pages.get(output.path) == output.key
+                if not unchanged or not (self.previous / output.path).is_file():
+                    self._write(output.path, output.make())
+                    written.add(output.path)
+            nothing_new = self._staging is None and self.previous == self.out
+            if nothing_new and set(planned) == set(old_pages):
+                report.pages = report.reused = len(planned)
+                return report
+            self._finish(planned, written, summaries)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            if self._staging is not None:
+                shutil.rmtree(self._staging, ignore_errors=True)
+        report.pages, report.rendered = len(planned), len(written)
+        report.reused, report.changed = len(planned) - len(written), True
+        return report
+
+    def _previous_build(self) -> dict[str, Any]:
+        """The manifest of the site to reuse pages from: ``out``'s, else the project site's."""
+        self.previous = self.out
+        old = _read_manifest(self.out)
+        site = self.project.path("site")
+        if not old and site != self.out:
+            old = _read_manifest(site)
+            self.previous = site if old else self.out
+        return old
+
+    def _finish(self, planned: dict[str, Output], written: set[str], summaries: dict) -> None:
+        """Link the unchanged pages, write the manifest, swap the new site in."""
+        staging = self._stage()
+        links = {
+            path: self._io().submit(self._link, path) for path in planned if path not in written
+        }
+        for path, linked in links.items():
+            if not linked.result():  # gone from the previous build meanwhile: render it
+                self._write(path, planned[path].make())
+                written.add(path)
+        self._wait()
+        manifest = {
+            "generator": f"i18npub {__version__}",
+            "global": self.global_key,
+            "pages": {path: output.key for path, output in planned.items()},
+            "summaries": summaries,
+        }
+        (staging / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False))
+        swap_in(staging, self.out)
+
+    def _stage(self) -> Path:
+        if self._staging is None:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(
+                tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".new", dir=self.out.parent)
+            )
+            os.chmod(self._staging, 0o777 & ~_umask())
+        return self._staging
+
+    def _target(self, relative: str) -> Path:
+        """Where ``relative`` goes in the staging folder; never outside it."""
+        parts = PurePosixPath(relative).parts
+        if not parts or parts[0] == "/" or any(part in (".", "..") for part in parts):
+            raise BuildError(f"{relative!r}: not a path inside the site")
+        target = self._stage().joinpath(*parts)
+        if target.parent not in self._made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(target.parent)
+        return target
+
+    def _write(self, relative: str, data: bytes) -> None:
+        """Queue a file for writing: file-system latency overlaps rendering."""
+        self._stage()
+        self._pending.append(self._io().submit(self._write_now, relative, data))
+
+    def _write_now(self, relative: str, data: bytes) -> None:
+        self._target(relative).write_bytes(data)
+
+    def _io(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(IO_THREADS, thread_name_prefix="i18npub-io")
+        return self._pool
+
+    def _wait(self) -> None:
+        """Wait for the queued writes; the first failure is raised."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def _link(self, relative: str) -> bool:
+        """Hard-link an unchanged file from the previous build (copy if links fail)."""
+        source, target = self.previous / relative, self._target(relative)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            try:
+                shutil.copy2(source, target)
+            except FileNotFoundError:
+                return False
+        return True
+
+    # What the site is made of ---------------------------------------------------------------
+
+    def _outputs(
+        self, old_summaries: dict[str, dict], summaries: dict[str, dict]
+    ) -> Iterator[Output]:
+        entries: list[Summary] = []
+        for source in self._sources():
+            summary_key = _hash(self.global_key, source.key)
+            summary = _cached_summary(old_summaries.get(source.slug), summary_key)
+            if summary is None:
+                view = self._view(source)
+                if view is None:
+                    continue
+                summary = view.summary(self.settings)
+            summaries[source.slug] = {"key": summary_key, **summary.as_dict()}
+            entries.append(summary)
+            yield from self._article_outputs(source, summary)
+        yield from self._site_outputs(_newest_first(entries))
+
+    def _article_outputs(self, source: ArticleSource, summary: Summary) -> Iterator[Output]:
+        for view in VIEWS:
+            inputs = source.article_key if view == "en" else source.key
+            key = _hash(self.global_key, "article", view, inputs, str(summary.listed_zh))
+            yield Output(
+                f"{view}/{source.slug}/index.html",
+                key,
+                lambda view=view: self._render_article(self._view(source), summary, view),
+            )
+
+    def _site_outputs(self, entries: list[Summary]) -> Iterator[Output]:
+        listed = {
+            "en": entries,
+            "zh": [e for e in entries if e.listed_zh],
+            "bilingual": entries,
+        }
+        for view in VIEWS:
+            key = _hash(self.global_key, "index", view, _shown(listed[view], view))
+            yield Output(f"{view}/index.html", key, lambda v=view: self._render_index(v, listed[v]))
+        yield Output("index.html", _hash(self.global_key, "root"), self._render_root)
+        for name, data in self.static.items():
+            yield Output(name, _hash(data), lambda data=data: data)
+        if not self.settings.base_url:
+            self.warnings.append(
+                "site.base_url is not set: no canonical links, hreflang, feeds or sitemap"
+            )
+            return
+        for view in ("en", "zh"):
+            key = _hash(self.global_key, "feed", view, _shown(listed[view], view))
+            yield Output(f"{view}/feed.xml", key, lambda v=view: self._render_feed(v, listed[v]))
+        yield Output(
+            "sitemap.xml",
+            _hash(self.global_key, "sitemap", _shown(entries, "sitemap")),
+            lambda: self._render_sitemap(entries),
+        )
+        robots = f"User-agent: *\nAllow: /\nSitemap: {self.settings.base_url}sitemap.xml\n"
+        yield Output("robots.txt", _hash(robots), lambda: robots.encode())
+
+    def _sources(self) -> Iterator[ArticleSource]:
+        for path in sorted(self.project.path("articles").glob("*.json")):
+            try:
+                slug = validate_slug(path.stem)
+            except ValueError as error:
+                self.warnings.append(f"{path.name}: skipped: {error}")
+                continue
+            catalog_path = self.project.catalog_path(slug, self.settings.language)
+            try:
+                article = path.read_bytes()
+                catalog = catalog_path.read_bytes() if catalog_path.is_file() else None
+            except OSError as error:
+                self.warnings.append(f"{path.name}: skipped: {error}")
+                continue
+            yield ArticleSource(slug, article, catalog, catalog_path)
+
+    def _view(self, source: ArticleSource) -> ArticleView | None:
+        """The article as published; the last one is kept (its pages render one after another)."""
+        if self._last_view[0] != source.slug:
+            self._last_view = (source.slug, self._article_view(source))
+        return self._last_view[1]
+
+    def _article_view(self, source: ArticleSource) -> ArticleView | None:
+        try:
+            article = Article.from_dict(json.loads(source.article))
+            if article.slug != source.slug:
+                raise ValueError(f"its slug {article.slug!r} does not match the file name")
+        except (ValueError, KeyError, TypeError) as error:
+            self.warnings.append(f"{source.slug}.json: skipped: {error}")
+            return None
+        entries = {}
+        if source.catalog is not None:
+            try:
+                text = source.catalog.decode("utf-8")
+                entries = catalog_entries(parse_po(text, str(source.catalog_path)))
+            except (UnicodeDecodeError, POSyntaxError) as error:
+                self.warnings.append(f"{source.catalog_path.name}: shown in English: {error}")
+        return publish_article(article, entries, self.settings)
+
+    # Rendering ------------------------------------------------------------------------------
+
+    def _render(self, template: str, ui: str, **context: Any) -> bytes:
+        html = (
+            self.theme.environment(ui).get_template(template).render(assets=self.assets, **context)
+        )
+        return html.encode("utf-8")
+
+    def _render_article(self, view: ArticleView | None, summary: Summary, name: str) -> bytes:
+        if view is None:  # the article became unreadable since its summary was made
+            raise BuildError(f"{summary.slug}: cannot be rendered")
+        zh = name != "en"
+        title = summary.title_zh if zh else summary.title_en
+        description = _plain_join(summary.summary_zh) if zh else summary.summary_en
+        page = self._page(name, f"{summary.slug}/", title, summary.listed_zh)
+        page.description = description
+        page.noindex = name == "zh" and not summary.listed_zh
+        template = "bilingual.html" if name == "bilingual" else "article.html"
+        return self._render(template, "zh" if zh else "en", page=page, article=view)
+
+    def _render_index(self, view: str, entries: list[Summary]) -> bytes:
+        page = self._page(view, "", VIEW_LABELS[view], True)
+        return self._render(
+            "index.html", "en" if view == "en" else "zh", page=page, entries=entries
+        )
+
+    def _render_root(self) -> bytes:
+        page = self._page("root", "", "", True)
+        page.title = self.settings.title
+        return self._render("root.html", "en", page=page)
+
+    def _render_feed(self, view: str, entries: list[Summary]) -> bytes:
+        base, zh = self.settings.base_url, view == "zh"
+        items = [
+            {
+                "url": f"{base}{view}/{e.slug}/",
+                "title": e.title_zh if zh else e.title_en,
+                "updated": f"{e.date or '1970-01-01'}T00:00:00Z",
+                "summary": _plain_join(e.summary_zh) if zh else e.summary_en,
+            }
+            for e in entries[:FEED_ENTRIES]
+        ]
+        feed = {
+            "lang": self.settings.lang_tag if zh else "en",
+            "id": f"{base}{view}/",
+            "title": self._site_title(view),
+            "updated": max((i["updated"] for i in items), default="1970-01-01T00:00:00Z"),
+            "self": f"{base}{view}/feed.xml",
+            "home": f"{base}{view}/",
+            "entries": items,
+        }
+        return self._render("feed.xml", "zh" if zh else "en", feed=feed)
+
+    def _render_sitemap(self, entries: list[Summary]) -> bytes:
+        base, tag = self.settings.base_url, self.settings.lang_tag
+        urls: list[dict[str, Any]] = [{"loc": base, "lastmod": "", "alternates": []}]
+        for suffix, lastmod, listed in [("", "", True)] + [
+            (f"{e.slug}/", e.date or "", e.listed_zh) for e in entries
+        ]:
+            alternates = [("en", f"{base}en/{suffix}")]
+            alternates += [(tag, f"{base}zh/{suffix}")] if listed else []
+            alternates.append(("x-default", f"{base}en/{suffix}"))
+            for view in VIEWS:
+                if view == "zh" and not listed:
+                    continue
+                urls.append(
+                    {
+                        "loc": f"{base}{view}/{suffix}",
+                        "lastmod": lastmod,
+                        "alternates": alternates if view != "bilingual" else [],
+                    }
+                )
+        return self._render("sitemap.xml", "en", urls=urls)
+
+    def _site_title(self, view: str) -> str:
+        return (
+            self.settings.title
+            if view in ("en", "root")
+            else self.settings.title_zh or self.settings.title
+        )
+
+    def _page(self, view: str, suffix: str, title: str, listed_zh: bool) -> PageInfo:
+        root = "" if view == "root" else "../" * (2 if suffix else 1)
+        site_title = self._site_title(view)
+        base, tag = self.settings.base_url, self.settings.lang_tag
+        page = PageInfo(
+            view=view,
+            lang="en" if view in ("en", "root") else tag,
+            root=root,
+            home=root if view == "root" else f"{root}{view}/",
+            site_title=site_title,
+            title=f"{title} | {site_title}" if title else site_title,
+            switch=[
+                SwitchLink(
+                    name,
+                    VIEW_LABELS[name],
+                    "en" if name == "en" else tag,
+                    {"en": "en", "zh": tag}.get(name, ""),
+                    f"{root}{name}/{suffix}",
+                    name == view,
+                )
+                for name in VIEWS
+            ],
+        )
+        if view != "root":
+            feed_view = "en" if view == "en" else "zh"
+            page.feed = f"{root}{feed_view}/feed.xml" if base else ""
+            page.feed_title = f"{self._site_title(feed_view)} · {VIEW_LABELS[feed_view]}"
+        if base:
+            page.canonical = f"{base}{view}/{suffix}" if view != "root" else base
+            if view != "bilingual":
+                page.alternates = [("en", f"{base}en/{suffix}")]
+                page.alternates += [(tag, f"{base}zh/{suffix}")] if listed_zh else []
+                page.alternates.append(("x-default", f"{base}en/{suffix}" if suffix else base))
+        return page
+
+
+def _cached_summary(cached: dict | None, key: str) -> Summary | None:
+    """The summary kept in the last manifest, if it was made from the same inputs."""
+    if not cached or cached.get("key") != key:
+        return None
+    try:
+        return Summary.from_dict({k: v for k, v in cached.items() if k != "key"})
+    except (TypeError, ValueError):
+        return None
+
+
+SHOWN_FIELDS = {
+    "en": ("slug", "date", "title_en", "summary_en"),
+    "sitemap": ("slug", "date", "listed_zh"),
+}
+
+
+def _shown(entries: list[Summary], view: str) -> str:
+    """What of ``entries`` a page for ``view`` shows (its key changes only when that does)."""
+    fields = SHOWN_FIELDS.get(view)
+    rows = [e.as_dict() if fields is None else {f: getattr(e, f) for f in fields} for e in entries]
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _newest_first(entries: list[Summary]) -> list[Summary]:
+    by_slug = sorted(entries, key=lambda e: e.slug)
+    return sorted(by_slug, key=lambda e: e.date or "", reverse=True)
+
+
+def _plain_join(pieces: list[tuple[str, str]]) -> str:
+    text = ""
+    previous = ""
+    for piece, lang in pieces:
+        if text and (lang == "en" or previous == "en"):
+            text += " "
+        text += piece
+        previous = lang
+    return text
+
+
+def _read_manifest(out: Path) -> dict[str, Any]:
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

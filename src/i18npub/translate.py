@@ -1,0 +1,1027 @@
+"""Machine translation: fill untranslated entries through a chain of engines.
+
+``Translator(project).translate()`` (``Project.translate``, ``i18npub translate``) reads the
+untranslated entries of the project's catalogs and sends each distinct sentence down the
+engine chain of ``i18npub.toml``; the first engine whose answer passes the checks wins.
+Everything here sits above the engine interface (:mod:`i18npub.engines.base`) and is the
+same for every engine:
+
+* **protection**: placeholders (``<1>…</1>``, ``<2/>``), URLs, e-mail addresses, numbers and
+  glossary terms become tokens ``[X1X]`` before translation; every token must come back
+  exactly once, or the answer is rejected and the sentence goes to the next engine;
+* **dedup and cache**: a text is sent once per run however many articles hold it, and
+  answers are kept in ``.i18npub/mt-cache.sqlite3`` (keyed by engine, languages, glossary
+  version and the text sent), so a rerun sends nothing it sent before;
+* **scheduling**: texts longer than an engine's limit are chunked at sentence, clause or
+  word boundaries; texts are batched as the engine allows and sent with a per-engine
+  concurrency limit; timeouts and 5xx are retried with backoff; a 429 or exhausted quota
+  puts the engine in a cooldown (``Retry-After``, kept across runs when given); an engine
+  that cannot be reached is dropped for the run after one failure;
+* **checks**: Chinese typography is fixed (full-width punctuation, no spaces between
+  characters), then the QA checks of :mod:`i18npub.qa` run; an error (placeholders,
+  numbers, no Chinese, glossary) rejects the answer, a warning is noted in the provenance.
+
+Results are written with ``edit_catalog`` (a translator's concurrent edit is kept), only into
+entries that are still untranslated, as machine translations (fuzzy, with provenance).
+Why a sentence is still untranslated is kept in ``.i18npub/translate-state.json`` (not in
+the PO, to avoid churn) and shown by ``i18npub status``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from i18npub.article import PLACEHOLDER_RE
+from i18npub.catalog import CatalogError, edit_catalog, read_catalog, set_machine_translation
+from i18npub.engines import ENGINE_TYPES, create_engine
+from i18npub.engines.base import (
+    Answer,
+    BadResponse,
+    Engine,
+    EngineConfigError,
+    EngineContext,
+    EngineError,
+    EngineUnavailable,
+    Limits,
+    RateLimited,
+)
+from i18npub.fsutil import atomic_write_text
+from i18npub.qa import (
+    URL_OR_EMAIL_RE,
+    Issue,
+    check_glossary,
+    check_numbers,
+    check_placeholders,
+    check_translation,
+    fix_chinese_typography,
+    is_chinese,
+)
+
+if TYPE_CHECKING:
+    from i18npub.glossary import Hit, Term
+    from i18npub.pofile import POEntry, POFile
+    from i18npub.project import Project
+
+STATE_DIR = ".i18npub"
+CACHE_FILE = "mt-cache.sqlite3"
+STATE_FILE = "translate-state.json"
+ENGINE_DEFAULT_KEYS = ("timeout", "connect_timeout", "retries", "backoff", "max_wait")
+UNAVAILABLE_SECONDS = 300.0  # an unreachable engine is not tried again for this long
+COOLDOWN_WITHOUT_RETRY_AFTER = 600.0  # a 429 without Retry-After: rest of the run, 10 min max
+
+
+class TranslateError(ValueError):
+    """Invalid translate options (an unknown engine, an unknown article)."""
+
+
+# Placeholder protection ------------------------------------------------------
+
+TOKEN_RE = re.compile(r"[\[［【]\s*[Xx]\s*(\d{1,3})\s*[Xx]\s*[\]］】]")
+_NUMBER_RE = re.compile(r"(?<![\w.,:/-])\d+(?:[.,:]\d+)*(?!\w|[.,:]\d)")
+# A number before a scale word stays in clear: "1.2 million" must be able to become "120万".
+_SCALE_WORD_RE = re.compile(r"\s+(?:thousand|million|billion|trillion|bn)\b", re.I)
+
+
+class PlaceholderMismatch(ValueError):
+    """An engine's answer lost, duplicated or invented tokens."""
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A segment as engines see it, and what each token ``[Xn X]`` becomes in the answer."""
+
+    text: str
+    replacements: tuple[str, ...] = ()
+
+
+def token(number: int) -> str:
+    return f"[X{number}X]"
+
+
+def protect(text: str, hits: Sequence[Hit] = (), numbers: bool = True) -> Protected:
+    """Replace placeholders, URLs, e-mails, glossary terms and (optionally) numbers by tokens.
+
+    A must-use glossary term's token comes back as the term's translation; everything
+    else comes back as it was.
+    """
+    pieces: list[str] = []
+    replacements: list[str] = []
+    position = 0
+    for start, end, replacement in _protected_spans(text, hits, numbers):
+        replacements.append(replacement)
+        pieces += [text[position:start], token(len(replacements))]
+        position = end
+    pieces.append(text[position:])
+    return Protected("".join(pieces), tuple(replacements))
+
+
+def _protected_spans(text: str, hits: Sequence[Hit], numbers: bool) -> list[tuple[int, int, str]]:
+    """Non-overlapping spans to protect; earlier kinds win over later ones."""
+    candidates = [
+        (m.start(), m.end(), m.group(0))
+        for pattern in (TOKEN_RE, PLACEHOLDER_RE, URL_OR_EMAIL_RE)
+        for m in pattern.finditer(text)
+    ]
+    candidates += [
+        (hit.start, hit.end, text[hit.start : hit.end] if hit.term.keep else hit.term.translation)
+        for hit in hits
+    ]
+    if numbers:
+        candidates += [
+            (m.start(), m.end(), m.group(0))
+            for m in _NUMBER_RE.finditer(text)
+            if not _SCALE_WORD_RE.match(text, m.end())
+        ]
+    taken: list[tuple[int, int, str]] = []
+    for span in candidates:
+        if all(span[1] <= start or span[0] >= end for start, end, _ in taken):
+            taken.append(span)
+    return sorted(taken)
+
+
+def restore(answer: str, protected: Protected) -> str:
+    """Put back what the tokens stand for; raise PlaceholderMismatch if any is not there once."""
+    found = [int(m.group(1)) for m in TOKEN_RE.finditer(answer)]
+    expected = list(range(1, len(protected.replacements) + 1))
+    if sorted(found) != expected:
+        missing = [protected.replacements[n - 1] for n in expected if n not in found]
+        extra = sorted({n for n in found if found.count(n) > 1 or n not in expected})
+        problems = []
+        if missing:
+            problems.append("dropped " + " ".join(missing))
+        if extra:
+            problems.append("extra " + " ".join(token(n) for n in extra))
+        raise PlaceholderMismatch("; ".join(problems))
+    return TOKEN_RE.sub(lambda m: protected.replacements[int(m.group(1)) - 1], answer)
+
+
+# Chunking --------------------------------------------------------------------
+
+_CUT_PATTERNS = (
+    re.compile(r"(?<=[.!?])[\"'”’)]*\s+"),  # after a sentence
+    re.compile(r"(?<=[,;:])\s+"),  # after a clause
+    re.compile(r"\s+"),  # between words
+)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at sentence, clause or word boundaries,
+    never inside a token."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        end, next_start = _cut(text, limit)
+        pieces.append(text[:end].rstrip())
+        text = text[next_start:].lstrip()
+    pieces.append(text)
+    return [piece for piece in pieces if piece]
+
+
+def _cut(text: str, limit: int) -> tuple[int, int]:
+    tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+    def inside(position: int) -> bool:
+        return any(start < position < end for start, end in tokens)
+
+    for pattern in _CUT_PATTERNS:
+        cuts = [
+            m
+            for m in pattern.finditer(text, 0, limit + 1)
+            if 0 < m.start() <= limit and not inside(m.start())
+        ]
+        if cuts:
+            return cuts[-1].start(), cuts[-1].end()
+    end = limit
+    for start, stop in tokens:
+        if start < end < stop:
+            end = start
+    end = end or limit  # a token longer than the limit: cut through it
+    return end, end
+
+
+def join_pieces(translations: Sequence[str], sources: Sequence[str], target: str) -> str:
+    """Translations of the pieces of one text, joined as the target language writes."""
+    if target.lower().split("_")[0].split("-")[0] not in ("zh", "ja"):
+        return " ".join(t.strip() for t in translations)
+    joined = []
+    for index, (translation, source) in enumerate(zip(translations, sources, strict=True)):
+        translation = translation.strip()
+        last = index == len(translations) - 1
+        if (
+            not last
+            and translation.endswith("。")
+            and not source.rstrip().endswith((".", "!", "?"))
+        ):
+            translation = translation[:-1] + "，"
+        joined.append(translation)
+    return "".join(joined)
+
+
+# The cache -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CacheScope:
+    """What a cached answer depends on besides the text: engine, languages, glossary."""
+
+    engine: str
+    source: str
+    target: str
+    glossary: str
+
+
+class Cache:
+    """Engine answers kept across runs (SQLite, opened on first use; in memory when ``path``
+    is None or cannot be written)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = _open_cache(self.path)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS answers (engine TEXT, source TEXT, target TEXT,"
+                " glossary TEXT, text TEXT, answer TEXT, created TEXT,"
+                " PRIMARY KEY (engine, source, target, glossary, text))"
+            )
+        return self._db
+
+    def get(self, scope: CacheScope, text: str) -> str | None:
+        row = self.db.execute(
+            "SELECT answer FROM answers WHERE engine=? AND source=? AND target=? AND glossary=?"
+            " AND text=?",
+            (scope.engine, scope.source, scope.target, scope.glossary, text),
+        ).fetchone()
+        return row[0] if row else None
+
+    def put(self, scope: CacheScope, text: str, answer: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (scope.engine, scope.source, scope.target, scope.glossary, text, answer, _now_iso()),
+        )
+
+    def commit(self) -> None:
+        if self._db is not None:
+            self._db.commit()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.commit()
+            self._db.close()
+            self._db = None
+
+
+def _open_cache(path: Path | None) -> sqlite3.Connection:
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            return db
+        except (OSError, sqlite3.Error):
+            pass  # a read-only project: cache in memory for this run
+    return sqlite3.connect(":memory:", check_same_thread=False)
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Run state: why segments wait, engine cooldowns -------------------------------
+
+_STATE_LOCK = threading.Lock()
+
+
+class TranslateState:
+    """``.i18npub/translate-state.json``: reasons per untranslated sentence, cooldowns."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.data = data or {}
+        self.data.setdefault("pending", {})
+        self.data.setdefault("cooldowns", {})
+
+    @classmethod
+    def load(cls, folder: Path) -> TranslateState:
+        path = folder / STATE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        return cls(path, data if isinstance(data, dict) else {})
+
+    def reasons(self, language: str, slug: str) -> dict[str, str]:
+        """Why each still-untranslated sentence of one catalog could not be translated."""
+        return dict(self.data["pending"].get(language, {}).get(slug, {}))
+
+    def cooldown(self, engine: str) -> float:
+        return float(self.data["cooldowns"].get(engine, 0.0))
+
+    def update(
+        self, pending: Mapping[tuple[str, str], Mapping[str, str]], cooldowns: Mapping[str, float]
+    ) -> None:
+        """Merge this run's results into the file (other catalogs' entries are kept)."""
+        with _STATE_LOCK:
+            current = TranslateState.load(self.path.parent).data
+            for (language, slug), reasons in pending.items():
+                catalogs = current["pending"].setdefault(language, {})
+                if reasons:
+                    catalogs[slug] = dict(reasons)
+                else:
+                    catalogs.pop(slug, None)
+            now = time.time()
+            current["cooldowns"] = {
+                name: until
+                for name, until in {**current["cooldowns"], **cooldowns}.items()
+                if until > now
+            }
+            self.data = current
+            if self.path.exists() or any(current["pending"].values()) or current["cooldowns"]:
+                text = json.dumps(current, ensure_ascii=False, indent=1, sort_keys=True)
+                atomic_write_text(self.path, text + "\n")
+
+
+# Engine guards: concurrency, retries, cooldowns -------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How hard to try one engine."""
+
+    retries: int = 2  # extra attempts after a timeout or a server error
+    backoff: float = 0.5  # seconds before the first retry; doubles each time
+    max_wait: float = 10.0  # longest Retry-After worth waiting for within a run
+    max_failures: int = 2  # failed batches in a row before the engine is dropped for the run
+
+
+class EngineSkipped(EngineError):
+    """The engine is unavailable or cooling down: nothing was sent."""
+
+
+class EngineGuard:
+    """One engine's state shared by all threads and calls: slots, cooldown, failures."""
+
+    def __init__(self, name: str, limits: Limits, policy: Policy, cooldown_until: float) -> None:
+        self.name = name
+        self.policy = policy
+        self.slots = threading.BoundedSemaphore(limits.concurrency)
+        self._lock = threading.Lock()
+        self.problem = ""  # why the engine is unavailable or cooling down
+        self.status = "ok"
+        self.disabled_until = 0.0
+        self.cooldown_until = cooldown_until
+        self.persist_until = cooldown_until  # a cooldown worth keeping across runs
+        self._failures = 0
+        if cooldown_until > time.time():
+            self.status, self.problem = "rate-limited", _cooling_message(cooldown_until)
+
+    def admit(self) -> None:
+        """Return when a request may be sent; raise EngineSkipped if none may be."""
+        with self._lock:
+            now = time.time()
+            if self.disabled_until > now:
+                raise EngineSkipped(self.problem)
+            wait = self.cooldown_until - now
+        if wait > self.policy.max_wait:
+            raise EngineSkipped(_cooling_message(self.cooldown_until))
+        if wait > 0:
+            time.sleep(wait)
+
+    def disable(self, error: EngineError) -> None:
+        with self._lock:
+            self.disabled_until = time.time() + UNAVAILABLE_SECONDS
+            self.status = "error" if isinstance(error, EngineConfigError) else "unavailable"
+            self.problem = str(error)
+
+    def cool_down(self, error: RateLimited) -> None:
+        with self._lock:
+            seconds = error.retry_after
+            until = time.time() + (seconds if seconds is not None else COOLDOWN_WITHOUT_RETRY_AFTER)
+            self.cooldown_until = max(self.cooldown_until, until)
+            if seconds is not None:
+                self.persist_until = max(self.persist_until, until)
+            if seconds is None or seconds > self.policy.max_wait:
+                self.status, self.problem = "rate-limited", f"{error}; {_cooling_message(until)}"
+
+    def failed(self, error: EngineError) -> None:
+        with self._lock:
+            self._failures += 1
+            drop = self._failures >= self.policy.max_failures
+        if drop:
+            self.disable(EngineUnavailable(f"{error} ({self._failures} failures in a row)"))
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._failures = 0
+
+
+def _cooling_message(until: float) -> str:
+    if until - time.time() > COOLDOWN_WITHOUT_RETRY_AFTER - 1:
+        moment = dt.datetime.fromtimestamp(until).strftime("%Y-%m-%d %H:%M")
+    else:
+        moment = dt.datetime.fromtimestamp(until).strftime("%H:%M:%S")
+    return f"cooling down until {moment}"
+
+
+# Reports ---------------------------------------------------------------------
+
+
+@dataclass
+class EngineRun:
+    """What one engine did in one call."""
+
+    name: str
+    status: str = "not used"  # ok | unavailable | rate-limited | error | not used
+    message: str = ""
+    requests: int = 0  # requests sent (retries included)
+    cache_hits: int = 0
+    translated: int = 0  # distinct sentences answered and accepted
+    rejected: int = 0  # answers that failed the checks
+    failed: int = 0  # distinct sentences it could not answer
+
+
+@dataclass
+class LanguageRun:
+    """What one call did for one target language."""
+
+    language: str
+    untranslated: int = 0  # untranslated entries found in scope
+    unique: int = 0  # distinct sentences among them
+    filled: int = 0  # entries written
+    pending: int = 0  # entries still untranslated
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TranslateReport:
+    """Everything one ``translate`` call did."""
+
+    chain: list[str]
+    languages: list[LanguageRun] = field(default_factory=list)
+    engines: list[EngineRun] = field(default_factory=list)
+
+    def engine(self, name: str) -> EngineRun:
+        for run in self.engines:
+            if run.name == name:
+                return run
+        self.engines.append(EngineRun(name))
+        return self.engines[-1]
+
+    @property
+    def filled(self) -> int:
+        return sum(language.filled for language in self.languages)
+
+    @property
+    def pending(self) -> int:
+        return sum(language.pending for language in self.languages)
+
+    def problems(self) -> list[str]:
+        """One line per engine that failed (unreachable, rate-limited, misconfigured)."""
+        return [f"{run.name}: {run.message}" for run in self.engines if run.message]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"filled": self.filled, "pending": self.pending, **asdict(self)}
+
+    def lines(self) -> list[str]:
+        """A human summary: one line per language and per engine used."""
+        lines = []
+        for language in self.languages:
+            lines.append(
+                f"{language.language}: {language.untranslated} untranslated"
+                f" ({language.unique} distinct), {language.filled} filled,"
+                f" {language.pending} awaiting translation"
+            )
+            lines += [f"error: {error}" for error in language.errors]
+        for run in self.engines:
+            if run.status == "not used":
+                continue
+            detail = f"{run.translated} translated"
+            if run.requests or run.cache_hits:
+                detail += f", {run.requests} requests, {run.cache_hits} from cache"
+            if run.rejected:
+                detail += f", {run.rejected} rejected by checks"
+            problem = f"{run.status}: {run.message}" if run.message else ""
+            lines.append(f"  {run.name:10} {problem or detail}")
+        return lines
+
+
+# Translating -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """An accepted translation and its provenance."""
+
+    text: str
+    engine: str
+    details: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an engine gave no answer for a text."""
+
+    reason: str
+
+
+class Rejected(Exception):
+    """An answer that cannot be written (the message says why)."""
+
+
+class Translator:
+    """Engines and their state, shared by every ``translate`` call on one project object.
+
+    Thread-safe: the pipeline may translate several articles at once. Engines are created
+    when a sentence first reaches them, so an unused engine costs nothing.
+    """
+
+    def __init__(self, project: Project, environ: Mapping[str, str] | None = None) -> None:
+        import os
+
+        self.project = project
+        self.settings: Mapping[str, Any] = project.config.raw.get("translate", {})
+        self.tables: Mapping[str, Any] = project.config.raw.get("engines", {})
+        self.context = EngineContext(
+            project.root, project.path("locales"), dict(environ or os.environ)
+        )
+        self.state_dir = project.root / STATE_DIR
+        self._engines: dict[str, Engine | EngineError] = {}
+        self._guards: dict[str, EngineGuard] = {}
+        self._lock = threading.Lock()
+
+    # Engines ---------------------------------------------------------------------
+
+    def engine_settings(self, name: str) -> dict[str, Any]:
+        """``[engines.NAME]`` over the engine defaults of ``[translate]``."""
+        defaults = {k: self.settings[k] for k in ENGINE_DEFAULT_KEYS if k in self.settings}
+        table = self.tables.get(name, {})
+        return {**defaults, **(table if isinstance(table, Mapping) else {})}
+
+    def check_chain(self, chain: Sequence[str]) -> None:
+        for name in chain:
+            kind = self.engine_settings(name).get("type", name)
+            if kind not in ENGINE_TYPES:
+                known = ", ".join(sorted(ENGINE_TYPES))
+                raise TranslateError(f"unknown engine {name!r} (known: {known})")
+
+    def engine(self, name: str) -> Engine:
+        """The engine called ``name``, created on first use; raises EngineError."""
+        with self._lock:
+            if name not in self._engines:
+                try:
+                    self._engines[name] = create_engine(
+                        name, self.engine_settings(name), self.context
+                    )
+                except EngineError as error:
+                    self._engines[name] = error
+            engine = self._engines[name]
+        if isinstance(engine, EngineError):
+            raise engine
+        return engine
+
+    def guard(self, engine: Engine, state: TranslateState) -> EngineGuard:
+        with self._lock:
+            if engine.name not in self._guards:
+                settings = self.engine_settings(engine.name)
+                policy = Policy(
+                    retries=int(settings.get("retries", Policy.retries)),
+                    backoff=float(settings.get("backoff", Policy.backoff)),
+                    max_wait=float(settings.get("max_wait", Policy.max_wait)),
+                    max_failures=int(settings.get("max_failures", Policy.max_failures)),
+                )
+                self._guards[engine.name] = EngineGuard(
+                    engine.name, engine.limits, policy, state.cooldown(engine.name)
+                )
+            return self._guards[engine.name]
+
+    def close(self) -> None:
+        with self._lock:
+            for engine in self._engines.values():
+                if isinstance(engine, Engine):
+                    engine.close()
+            self._engines.clear()
+
+    # The run -----------------------------------------------------------------------
+
+    def translate(
+        self,
+        engines: Sequence[str] | None = None,
+        slugs: Sequence[str] | None = None,
+        languages: Sequence[str] | None = None,
+    ) -> TranslateReport:
+        """Fill untranslated entries of ``slugs`` (default: all) through ``engines``
+        (default: the configured chain). Never raises for an engine's failure."""
+        chain = list(engines or self.project.config.engines)
+        self.check_chain(chain)
+        slugs = self._check_slugs(slugs)
+        state = TranslateState.load(self.state_dir)
+        use_cache = bool(self.settings.get("cache", True))
+        cache = Cache(self.state_dir / CACHE_FILE if use_cache else None)
+        report = TranslateReport(chain)
+        pending: dict[tuple[str, str], dict[str, str]] = {}
+        try:
+            for language in languages or self.project.config.target_languages:
+                run = LanguageRun(language)
+                report.languages.append(run)
+                catalogs, msgids = self._collect(language, slugs, run)
+                work = self._prepare(language, msgids)
+                for name in chain:
+                    if work.pending:
+                        self._through(name, work, cache, state, report)
+                self._write(language, catalogs, work, run, pending)
+        finally:
+            cache.close()
+            state.update(pending, self._cooldowns())
+        return report
+
+    def _check_slugs(self, slugs: Sequence[str] | None) -> list[str]:
+        known = self.project.slugs()
+        missing = [slug for slug in slugs or () if slug not in known]
+        if missing:
+            raise TranslateError(f"no such article(s): {', '.join(missing)}")
+        return list(slugs or known)
+
+    def _cooldowns(self) -> dict[str, float]:
+        with self._lock:
+            return {name: guard.persist_until for name, guard in self._guards.items()}
+
+    def _collect(
+        self, language: str, slugs: Sequence[str], run: LanguageRun
+    ) -> tuple[list[tuple[str, Path]], list[str]]:
+        """The catalogs in scope and their distinct untranslated sentences, in order."""
+        catalogs: list[tuple[str, Path]] = []
+        msgids: dict[str, None] = {}
+        for slug in slugs:
+            path = self.project.catalog_path(slug, language)
+            try:
+                catalog = read_catalog(path)
+            except FileNotFoundError:
+                continue
+            except CatalogError as error:
+                run.errors.append(str(error))
+                continue
+            catalogs.append((slug, path))
+            for entry in _untranslated(catalog):
+                run.untranslated += 1
+                msgids.setdefault(entry.msgid)
+        run.unique = len(msgids)
+        return catalogs, list(msgids)
+
+    def _prepare(self, language: str, msgids: list[str]) -> _Work:
+        """Each sentence protected (tokens) and its glossary terms, ready for the chain."""
+        glossary = self.project.glossary()
+        numbers = bool(self.settings.get("protect_numbers", True))
+        return _Work(
+            language,
+            glossary.version,
+            {m: protect(m, glossary.find(m, language), numbers) for m in msgids},
+            {m: glossary.terms_in(m, language) for m in msgids},
+            pending=list(msgids),
+        )
+
+    def _through(
+        self, name: str, work: _Work, cache: Cache, state: TranslateState, report: TranslateReport
+    ) -> None:
+        """Send the sentences still pending to one engine; keep the answers that pass."""
+        stats = report.engine(name)
+        try:
+            engine = self.engine(name)
+        except EngineError as error:
+            stats.status, stats.message, stats.failed = "error", str(error), len(work.pending)
+            work.fail(work.pending, f"{name}: {error}")
+            return
+        guard = self.guard(engine, state)
+        texts = {m: work.jobs[m].text if engine.protect else m for m in work.pending}
+        source = self.project.config.source_language
+        scope = CacheScope(engine.cache_id(), source, work.language, work.glossary_version)
+        outcomes = _Runner(engine, guard, cache, scope, stats).run(
+            list(dict.fromkeys(texts.values()))
+        )
+        still = []
+        for msgid in work.pending:
+            outcome = outcomes[texts[msgid]]
+            try:
+                if isinstance(outcome, Failure):
+                    raise Rejected(outcome.reason)
+                work.results[msgid] = _accept(outcome, msgid, work, engine)
+                stats.translated += 1
+            except Rejected as rejection:
+                stats.rejected += not isinstance(outcome, Failure)
+                work.fail([msgid], f"{name}: {rejection}")
+                still.append(msgid)
+        work.pending = still
+        _finish_stats(stats, guard)
+
+    def _write(
+        self,
+        language: str,
+        catalogs: list[tuple[str, Path]],
+        work: _Work,
+        run: LanguageRun,
+        pending: dict[tuple[str, str], dict[str, str]],
+    ) -> None:
+        """Write results into entries that are still untranslated (edit_catalog keeps any
+        translator's concurrent edit); remember why the rest wait."""
+        reasons = work.waiting()
+        for slug, path in catalogs:
+            filled: list[str] = []
+            waiting: dict[str, str] = {}
+            try:
+                edit_catalog(path, _filler(work.results, reasons, filled, waiting))
+            except CatalogError as error:
+                run.errors.append(str(error))
+                continue
+            run.filled += len(filled)
+            run.pending += len(waiting)
+            pending[(language, slug)] = waiting
+
+
+@dataclass
+class _Work:
+    """One language's sentences on their way down the chain."""
+
+    language: str
+    glossary_version: str
+    jobs: dict[str, Protected]  # what engines that take tokens see
+    terms: dict[str, list[Term]]  # glossary terms of each sentence
+    pending: list[str] = field(default_factory=list)
+    results: dict[str, Result] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    def fail(self, msgids: Sequence[str], reason: str) -> None:
+        for msgid in msgids:
+            self.reasons.setdefault(msgid, []).append(reason)
+
+    def waiting(self) -> dict[str, str]:
+        """Why each sentence left over is waiting (every engine's reason, in chain order)."""
+        return {
+            m: "; ".join(self.reasons.get(m, [])) or "no engine in the chain" for m in self.pending
+        }
+
+
+def _untranslated(catalog: POFile) -> Iterator[POEntry]:
+    for entry in catalog.entries:
+        if entry.msgid and not entry.obsolete and not entry.msgstr and not entry.msgid_plural:
+            yield entry
+
+
+def _filler(
+    results: Mapping[str, Result],
+    reasons: Mapping[str, str],
+    filled: list[str],
+    waiting: dict[str, str],
+) -> Callable[[POFile | None], POFile | None]:
+    """The change ``edit_catalog`` applies (redone on the new contents if a translator saved)."""
+
+    def change(catalog: POFile | None) -> POFile | None:
+        filled.clear()
+        waiting.clear()
+        if catalog is None:
+            return None
+        for entry in _untranslated(catalog):
+            result = results.get(entry.msgid)
+            if result is None:
+                if entry.msgid in reasons:
+                    waiting[entry.msgid] = reasons[entry.msgid]
+                continue
+            set_machine_translation(entry, result.text, result.engine, **result.details)
+            filled.append(entry.msgid)
+        return catalog if filled else None
+
+    return change
+
+
+def _finish_stats(stats: EngineRun, guard: EngineGuard) -> None:
+    if guard.status != "ok":
+        stats.status, stats.message = guard.status, guard.problem
+    elif stats.status == "not used":
+        stats.status = "ok"
+
+
+def _accept(outcome: str | Answer, msgid: str, work: _Work, engine: Engine) -> Result:
+    """The answer as it will be written, or Rejected with the reason."""
+    answer = outcome if isinstance(outcome, Answer) else Answer(outcome)
+    text = answer.text
+    if engine.protect:
+        try:
+            text = restore(text, work.jobs[msgid])
+        except PlaceholderMismatch as error:
+            raise Rejected(f"rejected: {error}") from error
+    text = text.strip()
+    if not text:
+        raise Rejected("rejected: empty answer")
+    if engine.kind == "mt" and is_chinese(work.language):
+        text = fix_chinese_typography(text)
+    issues = _acceptance_issues(msgid, text, work.language, engine.kind, work.terms[msgid])
+    errors = [issue.message for issue in issues if issue.severity == "error"]
+    if errors:
+        raise Rejected("rejected: " + "; ".join(errors))
+    details = dict(answer.details)
+    warnings = sorted({issue.check for issue in issues if issue.severity != "error"})
+    if warnings:
+        details["qa"] = ",".join(warnings)
+    return Result(text, engine.name, details)
+
+
+def _acceptance_issues(
+    msgid: str, text: str, language: str, kind: str, terms: Sequence[Term]
+) -> list[Issue]:
+    if kind == "pseudo":
+        return check_placeholders(msgid, text)
+    if kind == "memory":
+        return [
+            *check_placeholders(msgid, text),
+            *check_numbers(msgid, text, language),
+            *check_glossary(text, terms),
+        ]
+    return check_translation(msgid, text, language, terms)
+
+
+# The scheduler ---------------------------------------------------------------
+
+
+class _Runner:
+    """One engine over distinct texts: cache, chunks, batches, threads, retries."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        guard: EngineGuard,
+        cache: Cache,
+        scope: CacheScope,
+        stats: EngineRun,
+    ) -> None:
+        self.engine = engine
+        self.guard = guard
+        self.cache = cache
+        self.scope = scope
+        self.stats = stats
+        self._lock = threading.Lock()
+
+    def run(self, texts: list[str]) -> dict[str, str | Answer | Failure]:
+        limit = self.engine.limits.max_chars
+        pieces_of = {t: split_text(t, limit) if self.engine.protect else [t] for t in texts}
+        pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
+        answers, failures = self._from_cache(pieces), {}
+        todo = [piece for piece in pieces if piece not in answers]
+        for batch, outcome in self._dispatch(todo):
+            if isinstance(outcome, EngineError):
+                failures.update(dict.fromkeys(batch, str(outcome) or type(outcome).__name__))
+                continue
+            for piece, answer in zip(batch, outcome, strict=True):
+                if answer is None:
+                    failures[piece] = getattr(self.engine, "no_answer", "no answer")
+                    continue
+                answers[piece] = answer
+                if self.engine.cacheable and isinstance(answer, str):
+                    self.cache.put(self.scope, piece, answer)
+        self.cache.commit()
+        outcomes = {t: self._assemble(ps, answers, failures) for t, ps in pieces_of.items()}
+        self.stats.failed += sum(isinstance(o, Failure) for o in outcomes.values())
+        return outcomes
+
+    def _from_cache(self, pieces: list[str]) -> dict[str, str | Answer]:
+        if not self.engine.cacheable:
+            return {}
+        found: dict[str, str | Answer] = {}
+        for piece in pieces:
+            answer = self.cache.get(self.scope, piece)
+            if answer is not None:
+                found[piece] = answer
+        self.stats.cache_hits += len(found)
+        return found
+
+    def _assemble(
+        self, pieces: list[str], answers: Mapping[str, str | Answer], failures: Mapping[str, str]
+    ) -> str | Answer | Failure:
+        failed = next((failures[p] for p in pieces if p in failures), None)
+        if failed is not None:
+            return Failure(failed)
+        if len(pieces) == 1:
+            return answers[pieces[0]]
+        texts = [a.text if isinstance(a, Answer) else a for a in (answers[p] for p in pieces)]
+        return join_pieces(texts, pieces, self.scope.target)
+
+    def _dispatch(self, pieces: list[str]) -> Iterator[tuple[list[str], Sequence | EngineError]]:
+        batches = _batches(pieces, self.engine.limits)
+        if not batches:
+            return
+        workers = min(self.engine.limits.concurrency, len(batches))
+        with ThreadPoolExecutor(workers, thread_name_prefix=f"mt-{self.engine.name}") as pool:
+            futures = {pool.submit(self._call, batch): batch for batch in batches}
+            for future in as_completed(futures):
+                try:
+                    yield futures[future], future.result()
+                except EngineError as error:
+                    yield futures[future], error
+
+    def _call(self, batch: list[str]) -> Sequence[str | Answer | None]:
+        """Send one batch, retrying timeouts and server errors with backoff."""
+        policy, attempt = self.guard.policy, 0
+        while True:
+            self.guard.admit()
+            try:
+                with self.guard.slots:
+                    self._count_request()
+                    answers = list(
+                        self.engine.translate_batch(batch, self.scope.source, self.scope.target)
+                    )
+                if len(answers) != len(batch):
+                    raise BadResponse(f"{len(answers)} answers for {len(batch)} texts")
+            except (EngineUnavailable, EngineConfigError) as error:
+                self.guard.disable(error)
+                raise
+            except RateLimited as error:
+                self.guard.cool_down(error)
+                if error.retry_after is None or error.retry_after > policy.max_wait:
+                    raise
+                if attempt >= policy.retries:
+                    raise
+            except EngineError as error:
+                if not error.retryable or attempt >= policy.retries:
+                    self.guard.failed(error)
+                    raise
+                time.sleep(min(30.0, policy.backoff * 2**attempt * random.uniform(0.5, 1.5)))
+            except Exception as error:  # a bug in a provider library must not end the run
+                failure = BadResponse(f"unexpected {type(error).__name__} from the engine")
+                self.guard.failed(failure)
+                raise failure from error
+            else:
+                self.guard.succeeded()
+                return answers
+            attempt += 1
+
+    def _count_request(self) -> None:
+        if self.engine.kind == "mt":
+            with self._lock:
+                self.stats.requests += 1
+
+
+def _batches(pieces: list[str], limits: Limits) -> list[list[str]]:
+    batches: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for piece in pieces:
+        full = len(current) >= limits.batch_size or size + len(piece) > limits.batch_chars
+        if current and full:
+            batches.append(current)
+            current, size = [], 0
+        current.append(piece)
+        size += len(piece)
+    if current:
+        batches.append(current)
+    return batches
+
+
+# Status ----------------------------------------------------------------------
+
+
+class Awaiting:
+    """Why untranslated entries are still waiting (``status``): the reasons recorded by the
+    last runs, counted over the entries that are still untranslated now."""
+
+    def __init__(self, state: TranslateState) -> None:
+        self.state = state
+        self._articles: dict[str, dict[str, dict[str, Any]]] = {}
+
+    @classmethod
+    def load(cls, project: Project) -> Awaiting:
+        return cls(TranslateState.load(project.root / STATE_DIR))
+
+    def add(self, language: str, slug: str, catalog: POFile) -> None:
+        """Count the reasons of one catalog's untranslated entries."""
+        recorded = self.state.reasons(language, slug)
+        counts: dict[str, int] = {}
+        for entry in _untranslated(catalog):
+            if reason := recorded.get(entry.msgid):
+                counts[reason] = counts.get(reason, 0) + 1
+        summary = {"awaiting": sum(counts.values()), "reasons": counts}
+        self._articles.setdefault(slug, {})[language] = summary
+
+    def article(self, slug: str) -> dict[str, dict[str, Any]]:
+        """``{language: {"awaiting": n, "reasons": {reason: count}}}`` for one article."""
+        return self._articles.get(slug, {})
+
+    def totals(self) -> dict[str, dict[str, Any]]:
+        """The same, summed over every article."""
+        totals: dict[str, dict[str, Any]] = {}
+        for languages in self._articles.values():
+            for language, summary in languages.items():
+                total = totals.setdefault(language, {"awaiting": 0, "reasons": {}})
+                total["awaiting"] += summary["awaiting"]
+                for reason, count in summary["reasons"].items():
+                    total["reasons"][reason] = total["reasons"].get(reason, 0) + count
+        return totals
