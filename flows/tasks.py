@@ -61,9 +61,15 @@ def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
     return isinstance(state.result(raise_on_failure=False), TransientError)
 
 
-def translate_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """The article's content hash (see ``i18npub.pipeline.article_fingerprint``)."""
+def translate_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
+    """The article's content hash (see ``i18npub.pipeline.article_fingerprint``).
+
+    None (no caching) while sentences await translation: an engine that was offline or
+    throttled last time is asked again (its answers are cached by the library anyway).
+    """
     project = open_project(parameters["project_dir"])
+    if pipeline.untranslated_count(project, parameters["slug"]):
+        return None
     fingerprint = pipeline.article_fingerprint(
         project, parameters["slug"], parameters.get("engines") or (), parameters.get("memory", "")
     )

@@ -80,7 +80,7 @@ class TranslateResult:
     """What the translate step did for one article."""
 
     slug: str
-    action: str  # translated | unchanged | cached | skipped | planned | error
+    action: str  # translated | unchanged | awaiting | cached | skipped | planned | error
     filled: int = 0  # entries machine-translated by this run (planned: untranslated now)
     pending: int = 0  # entries still untranslated afterwards
     message: str = ""
@@ -225,9 +225,10 @@ def ingest_batch(project: Project, sources: list[str]) -> list[IngestResult]:
 def translate_article(project: Project, slug: str, engines: Iterable[str] = ()) -> TranslateResult:
     """Machine-translate the untranslated sentences of one article, in every target language.
 
-    An engine that failed while sentences still wait makes the result an error (so the
-    flows neither cache it nor call the run a success); sentences that no engine could
-    translate for other reasons (no memory match) just wait.
+    An unreadable or unwritable catalog makes the result an error. An engine that failed
+    (offline, throttled) while sentences still wait makes it ``awaiting``: the run goes on
+    and publishes with those sentences in English, and the flows do not cache the result,
+    so the next run asks again.
     """
     translate = getattr(project, "translate", None)
     if translate is None:
@@ -237,10 +238,12 @@ def translate_article(project: Project, slug: str, engines: Iterable[str] = ()) 
     except Exception as error:  # catalogs busy, engines misconfigured: many types
         return TranslateResult(slug, "error", message=_one_line(error))
     filled, pending = int(report.filled), int(report.pending)
+    errors = [error for language in report.languages for error in language.errors]
+    if errors:  # a catalog that could not be read or written
+        return TranslateResult(slug, "error", filled, pending, "; ".join(errors))
     problems = list(report.problems())
-    problems += [error for language in report.languages for error in language.errors]
-    if problems and pending:
-        return TranslateResult(slug, "error", filled, pending, "; ".join(problems))
+    if problems and pending:  # engines unreachable or refusing: sentences wait, not an error
+        return TranslateResult(slug, "awaiting", filled, pending, "; ".join(problems))
     return TranslateResult(slug, "translated" if filled else "unchanged", filled, pending)
 
 
