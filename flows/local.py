@@ -57,9 +57,11 @@ def prefect_api(announce: bool = True) -> Iterator[str]:
     try:
         yield server.api_url
     finally:
-        drain_prefect_clients()
-        server.stop()
-        os.environ.pop("PREFECT_API_URL", None)
+        try:
+            drain_prefect_clients()
+        finally:
+            server.stop()
+            os.environ.pop("PREFECT_API_URL", None)
 
 
 def configured_api_url() -> str:

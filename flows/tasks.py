@@ -1,19 +1,20 @@
 """Prefect tasks over the library's steps, and the runner that maps units of work onto them.
 
-Each task calls one function of ``i18npub.pipeline``. What Prefect adds is declared on the
-task, not coded inside it:
+Each task calls one function of ``i18npub.pipeline``; what Prefect adds is declared on the
+tasks (retries, caching) and taken by the runner (concurrency slots):
 
 * retries where a retry can help: URL fetches and machine translation, and only for
-  transient failures (timeouts, HTTP 429/5xx, dropped connections);
-* caching keyed on content hashes: ``translate-article``'s key is the hash of the article's
-  template, its catalogs, the engines and the ``[translate]`` settings, so an article whose
-  files have not changed since a finished run is a cache hit and costs no MT call;
+  transient failures (timeouts, HTTP 429/5xx, dropped connections, a busy catalog);
+* caching keyed on content hashes: ``translate-article``'s key is the hash of what
+  translating the article reads (its template and catalogs, the engines and their settings,
+  the glossary, and the approved translations when the chain has the ``memory`` engine), so
+  an article whose inputs have not changed since a finished run costs no engine call;
 * global concurrency limits shared by every flow run and worker: a run holds as many slots
   of ``i18npub-mt`` as it runs translate tasks at once (default limit 4; 0 pauses machine
   translation), and the one slot of ``i18npub-ingest`` while it ingests, so two runs never
   race for a new article's slug. They are created with those sizes when missing;
-  ``prefect gcl update NAME --limit N`` changes them. (Taking a slot per task costs two
-  API calls and, measured here, ~0.7 s per article; per run it costs nothing noticeable.)
+  ``prefect gcl update NAME --limit N`` changes them. (A slot per task costs two API calls
+  and, measured here, ~0.7 s per article; per run it costs nothing noticeable.)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import Task
+from prefect.transactions import get_transaction
 
 from i18npub import pipeline
 from i18npub.pipeline import PublishResult, Runner, TranslateResult
@@ -61,15 +63,15 @@ def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
     return isinstance(state.result(raise_on_failure=False), TransientError)
 
 
-def translate_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
-    """The article's content hash (see ``i18npub.pipeline.article_fingerprint``).
+def translate_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """The hash of what translating the article reads (``pipeline.article_fingerprint``).
 
-    None (no caching) while sentences await translation: an engine that was offline or
-    throttled last time is asked again (its answers are cached by the library anyway).
+    Sentences that still wait after a run do not stop caching: when they wait because an
+    engine failed (offline, throttled, cooling down), the result is ``awaiting`` and is not
+    written to the cache, so the next run asks again; when no engine has an answer (no
+    memory match), asking again with the same inputs gives the same nothing.
     """
     project = open_project(parameters["project_dir"])
-    if pipeline.untranslated_count(project, parameters["slug"]):
-        return None
     fingerprint = pipeline.article_fingerprint(
         project, parameters["slug"], parameters.get("engines") or (), parameters.get("memory", "")
     )
@@ -125,6 +127,8 @@ def translate_article(
     result = pipeline.translate_article(open_project(project_dir), slug, engines)
     if result.action == "error":
         _raise_for(result.message)  # a failed state is never cached
+    if result.action == "awaiting" and (current := get_transaction()):
+        current.write_on_commit = False  # an engine failed: ask again next run
     return result
 
 
@@ -193,6 +197,9 @@ class PrefectRunner(Runner):
         refresh_cache: bool = False,
     ) -> None:
         super().__init__(progress)
+        if task_runner not in TASK_RUNNERS or workers < 1:
+            choices = " or ".join(TASK_RUNNERS)
+            raise pipeline.PipelineError(f"task runner: {choices}, with at least 1 worker")
         self.task_runner, self.workers, self.refresh_cache = task_runner, workers, refresh_cache
 
     def ingest(self, project: Project, batches: list[list[str]]) -> list[IngestResult]:

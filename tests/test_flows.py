@@ -106,6 +106,22 @@ def test_pipeline_flow_runs_tasks_and_records_artifacts(
     assert "6 segments machine-translated" in artifacts["i18npub-newsroom-summary"].data
 
 
+def test_dry_run_and_publish_flows(prefect_server: Any, newsroom: Project) -> None:
+    from flows import pipeline
+
+    plan = pipeline.pipeline(str(newsroom.root), dry_run=True, return_state=True)
+    assert plan.is_completed() and plan.message.startswith("dry run: ")
+    assert {r.action for r in plan.result().ingest} == {"would create"}
+    assert not newsroom.slugs()
+    keys = set(artifacts_of(plan.state_details.flow_run_id))
+    assert keys == {"i18npub-newsroom-plan", "i18npub-newsroom-plan-summary"}
+    pipeline.ingest(str(newsroom.root), return_state=True)
+    published = pipeline.publish(str(newsroom.root), return_state=True).result()
+    assert published.publish.action == "built"
+    again = pipeline.publish(str(newsroom.root), policy="changed", return_state=True)
+    assert again.result().publish.action == "unchanged"
+
+
 def test_unchanged_articles_are_cache_hits(prefect_server: Any, newsroom: Project) -> None:
     from flows import pipeline
 
@@ -147,6 +163,23 @@ def test_a_failed_article_fails_the_run_and_a_rerun_finishes(
     assert again.is_completed()
     assert [r.slug for r in again.result().translate] == ["tea-exports-rise"]
     assert (newsroom.path("site") / "index.html").is_file()
+
+
+def test_an_offline_engine_leaves_sentences_awaiting_and_is_asked_again(
+    prefect_server: Any, newsroom: Project
+) -> None:
+    from flows import pipeline
+
+    from .mt_servers import closed_port_url
+
+    with (newsroom.root / "i18npub.toml").open("a", encoding="utf-8") as config:
+        config.write(f'\n[engines.libre]\nurl = "{closed_port_url()}"\nretries = 0\n')
+    first = pipeline.pipeline(str(newsroom.root), engines=["libre"], return_state=True)
+    report = first.result()
+    assert first.is_completed() and {r.action for r in report.translate} == {"awaiting"}
+    assert report.publish.action == "built"  # with the English text where Chinese waits
+    again = pipeline.translate(str(newsroom.root), engines=["libre"], return_state=True)
+    assert {r.action for r in again.result().translate} == {"awaiting"}  # not "cached"
 
 
 class FlakyArticleHandler(BaseHTTPRequestHandler):

@@ -552,7 +552,7 @@ def assert_fast_is_exact(
 def test_fast_layout_of_every_class_pair() -> None:
     """At width 1 every break opportunity becomes a line break: all of them must agree."""
     reps = REPRESENTATIVES
-    plain = {c for c in reps if pofile._codes_of(pofile._escape(c)) is not None}
+    plain = {c for c in reps if pofile._columns_of(pofile._escape(c)) is not None}
     assert len(reps) > 60 and len(plain) > 50
     for a in reps:
         for b in reps:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment, text_hash
-from i18npub.fsutil import atomic_write_text, replace_if_unchanged
+from i18npub.fsutil import atomic_write_text, replace_if_unchanged, restore_orphans
 from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
 
 if TYPE_CHECKING:
@@ -105,7 +105,9 @@ def _contexts(segments: list[tuple[int, Block, Segment]]) -> dict[tuple[str, str
     for _, block, segment in segments:
         roles.setdefault(segment.text, set()).add(_role(block.kind))
     return {
-        (text, role): role for text, text_roles in roles.items() if len(text_roles) > 1
+        (text, role): role
+        for text, text_roles in roles.items()
+        if len(text_roles) > 1
         for role in text_roles
     }
 
@@ -334,12 +336,28 @@ def _catalog_header(template: POFile, language: str, title: str) -> str:
 
 def read_catalog(path: Path) -> POFile:
     """Read a PO file; a syntax error becomes CatalogError ``file:line: message``."""
+    return _parse(_read_bytes(path), path)
+
+
+def _parse(data: bytes, path: Path) -> POFile:
+    if not data.strip():  # truncated to nothing (a crashed editor or sync): not a catalog
+        raise CatalogError(f"{path}:1: empty file (a catalog has at least its header)")
     try:
-        return parse_po(path.read_bytes().decode("utf-8"), str(path))
+        return parse_po(data.decode("utf-8"), str(path))
     except UnicodeDecodeError as error:
         raise CatalogError(f"{path}:1: not valid UTF-8 ({error.reason})") from error
     except POSyntaxError as error:
         raise CatalogError(str(error)) from error
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a catalog a killed writer left moved aside is put back first."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        if not restore_orphans(path.parent):
+            raise
+    return path.read_bytes()
 
 
 def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -> bool:
@@ -354,17 +372,10 @@ def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -
         if attempt:
             time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
         try:
-            original: bytes | None = path.read_bytes()
+            original: bytes | None = _read_bytes(path)
         except FileNotFoundError:
             original = None
-        catalog = None
-        if original is not None:
-            try:
-                catalog = parse_po(original.decode("utf-8"), str(path))
-            except UnicodeDecodeError as error:
-                raise CatalogError(f"{path}:1: not valid UTF-8 ({error.reason})") from error
-            except POSyntaxError as error:
-                raise CatalogError(str(error)) from error
+        catalog = None if original is None else _parse(original, path)
         result = change(catalog)
         if result is None:
             return False

@@ -296,6 +296,7 @@ def run(
             publish=publish,
             dry_run=dry_run,
         )
+        pipeline.validate(project, options)
         if _wants_prefect(prefect):
             report = _run_with_prefect(project, options, task_runner, workers, verbose)
         else:
@@ -320,6 +321,9 @@ def _run_with_prefect(
 ) -> RunReport:
     """Run the pipeline flow from ``flows/`` (a source checkout); Prefect is imported only here."""
     import sys
+
+    if task_runner not in ("threads", "dask") or workers < 1:
+        _fail("--task-runner is threads or dask, and --workers at least 1")
 
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "flows" / "local.py").is_file() and str(checkout) not in sys.path:
@@ -356,6 +360,8 @@ def _report_run(report: RunReport, as_json: bool) -> None:
     for result in report.translate:
         if result.action == "error":
             typer.echo(f"error: {result.slug}: {result.message}", err=True)
+        elif result.action == "awaiting":  # the reasons are listed once, under the status
+            typer.echo(f"{'awaiting':9} {result.slug} ({result.pending} segments)")
         elif result.filled:
             verb = "would translate" if result.action == "planned" else "translated"
             typer.echo(f"{verb:9} {result.slug} ({result.filled} segments)")

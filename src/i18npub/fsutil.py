@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
+
+_ASIDE_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.\d+\.old$")
 
 
 class UnsafePathError(ValueError):
@@ -98,6 +101,38 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def restore_orphans(folder: Path) -> list[Path]:
+    """Put back files that a killed ``replace_if_unchanged`` left moved aside; return them.
+
+    Only files of processes that no longer run are touched. If a file stands at the path
+    again (the killed writer had linked its new version, or someone saved since), that
+    newer file wins and the aside copy is dropped, as the writer would have done.
+    """
+    restored = []
+    for aside in folder.glob(".*.old"):
+        match = _ASIDE_RE.match(aside.name)
+        if match is None or _running(int(match["pid"])):
+            continue
+        path = aside.with_name(match["name"])
+        with contextlib.suppress(FileExistsError, FileNotFoundError):
+            os.link(aside, path)
+            restored.append(path)
+        aside.unlink(missing_ok=True)
+    return restored
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _restore(aside: Path, path: Path) -> None:

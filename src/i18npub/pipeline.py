@@ -61,7 +61,7 @@ class RunOptions:
     steps: tuple[str, ...] = STEPS
     publish: str = "changed"  # changed | always | never
     dry_run: bool = False
-    batch_size: int = 50  # sources per ingest unit
+    batch_size: int = 250  # local sources per ingest unit (each unit reads the article index)
 
     def __post_init__(self) -> None:
         unknown = [step for step in self.steps if step not in STEPS]
@@ -198,6 +198,8 @@ def describe_changes(
         parts.append(f"{verb} {translated.filled}")
     elif translated and translated.action == "error":
         parts.append(f"translate failed: {translated.message}")
+    elif translated and translated.action == "awaiting":
+        parts.append(f"{translated.pending} awaiting an engine: {translated.message}")
     elif translated and translated.action == "cached":
         parts.append("unchanged (cached)")
     return "; ".join(parts) or "unchanged"
@@ -416,6 +418,19 @@ def check_engines(project: Project, engines: Iterable[str] = ()) -> None:
         raise PipelineError(str(error)) from error
 
 
+def validate(project: Project, options: RunOptions) -> None:
+    """Raise PipelineError for an unknown engine or article before anything runs."""
+    if "translate" not in options.steps:
+        return
+    check_engines(project, options.engines)
+    if "ingest" in options.steps:
+        return  # the articles may be about to be ingested
+    known = set(project.slugs())
+    missing = [slug for slug in options.articles if slug not in known]
+    if missing:
+        raise PipelineError(f"no such article(s): {', '.join(missing)}")
+
+
 def articles_to_translate(project: Project, options: RunOptions) -> list[str]:
     """The selected articles (default: all) that have untranslated sentences."""
     check_engines(project, options.engines)
@@ -527,6 +542,7 @@ def run(
 ) -> RunReport:
     """Ingest, translate and publish as ``options`` say; never raises for one bad unit."""
     options = options or RunOptions()
+    validate(project, options)
     if options.dry_run:
         return plan(project, options)
     runner = runner or Runner()

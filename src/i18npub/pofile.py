@@ -427,6 +427,7 @@ class POFile:
         """The catalog as PO text."""
         parts: list[str] = []
         first = True
+        style = None  # (detected when first needed: unchanged files never need it)
         for entry in self._ordered():
             prefix = entry._prefix
             if prefix is None:
@@ -435,7 +436,11 @@ class POFile:
                 prefix = ""
             parts.append(prefix)
             raw = entry._raw
-            parts.append(raw if raw is not None and entry._unchanged() else self._render(entry))
+            if raw is not None and entry._unchanged():
+                parts.append(raw)
+            else:
+                style = style or self.wrap
+                parts.append(_render_entry(entry, style, self.newline, entry is self._header))
             first = False
         parts.append(self._trailer)
         text = "".join(parts)
@@ -1318,8 +1323,11 @@ def _entry_lines(entry: POEntry, style: WrapStyle, is_header: bool) -> list[str]
         and not is_header
         and entry.msgid_plural is None
     ):  # the usual entry, as _field_lines lays it out
-        lines += _gnu_string("", "msgid", entry.msgid, style.width, entry.flags, False)
-        lines += _gnu_string("", "msgstr", entry.msgstr, style.width, entry.flags, True)
+        msgid, msgstr = entry.msgid, entry.msgstr
+        protected = _directive_insides(msgid, entry.flags, False) if "%" in msgid else _NONE
+        lines += _gnu_lines("", "msgid", msgid, style.width, protected)
+        protected = _directive_insides(msgstr, entry.flags, True) if "%" in msgstr else _NONE
+        lines += _gnu_lines("", "msgstr", msgstr, style.width, protected)
         return lines
     lines += _field_lines(entry, "msgid", style, is_header)
     if entry.msgid_plural is None:
@@ -1918,12 +1926,12 @@ def _gnu_breaks(text: str, overrides: list[int], width: int, start: int) -> list
 
 # --- fast GNU layout --------------------------------------------------------------------
 #
-# The layout of _gnu_lines_exact without a Python step per character. str.translate turns
-# the escaped text into class codes, one byte per display column: chr(48 + class) for the
+# The layout of _gnu_lines_exact without a Python step per character. Translation tables
+# turn the escaped text into class codes, one byte per display column: 48 + class for the
 # first column of a character, "~" for the second column of a wide one, " " for a space.
 # Widths are then lengths and columns indices. Without the characters that need the state
 # the exact algorithm keeps (mandatory breaks, ZW, CM, ZWJ, RI, HL) or have no width (they
-# get "\0" and go the exact way), a break opportunity before a character depends only on
+# get code 0 and go the exact way), a break opportunity before a character depends only on
 # its class, the class of the last non-space before it and whether spaces lie between:
 # two lookups in tables of code pairs. A code with 0x80 set is a character that may not be
 # broken before (inside an escape sequence or a format directive). Lines are found from the
@@ -1932,33 +1940,54 @@ def _gnu_breaks(text: str, overrides: list[int], width: int, start: int) -> list
 # anything after q does not fit.
 
 _FALLBACK, _SPACE, _WIDE, _NO_BREAK = 0, 32, 126, 0x80
-_CODES: dict[int, int | str] = {}  # code point -> its codes, for str.translate
-_CODES_MAX = 50000  # beyond, new characters go the exact way
+_UNSEEN = 128  # in _bmp_codes: not looked up yet
+_ascii_codes: bytes | None = None  # for bytes.translate
+_bmp_codes: list[int | str] | None = None  # for str.translate, filled as characters are met
 _pair_tables: tuple[bytes, bytes] | None = None
 
 
-def _codes_of(text: str) -> str | None:
-    """The class codes of ``text``, or None if it holds a character they cannot express."""
-    if not _CODES:  # (filled in one step: the table only ever grows)
-        _CODES.update({cp: _code_of(cp) for cp in range(128)})
-    codes = text.translate(_CODES)
-    if not codes.isascii():  # characters not seen before were left as they are
-        if len(_CODES) > _CODES_MAX:
-            return None
-        _CODES.update({ord(c): _code_of(ord(c)) for c in set(text) if ord(c) not in _CODES})
-        codes = text.translate(_CODES)
-    return None if "\0" in codes else codes
+def _columns_of(text: str) -> bytes | None:
+    """The class codes of ``text`` by column, or None if it holds a character they lack."""
+    if text.isascii():
+        columns = text.encode("ascii").translate(_ascii_codes or _load_ascii_codes())
+    else:
+        table = _bmp_codes or _load_bmp_codes()
+        codes = text.translate(table)
+        if not codes.isascii():  # characters met for the first time, or beyond the BMP
+            for char in set(text):
+                cp = ord(char)
+                if cp < 0x10000 and table[cp] == _UNSEEN:
+                    table[cp] = _code_of(cp)
+            codes = text.translate(table)
+            if not codes.isascii():
+                codes = "".join(_code_of(ord(char)) for char in text)
+        columns = codes.encode("ascii")
+    return None if _FALLBACK in columns else columns
 
 
-def _code_of(cp: int) -> int | str:
+def _load_ascii_codes() -> bytes:
+    global _ascii_codes
+    _ascii_codes = bytes(ord(_code_of(cp)) if cp < 128 else 0 for cp in range(256))
+    return _ascii_codes
+
+
+def _load_bmp_codes() -> list[int | str]:
+    global _bmp_codes
+    if _bmp_codes is None:
+        _bmp_codes = [_UNSEEN] * 0x10000
+    return _bmp_codes
+
+
+def _code_of(cp: int) -> str:
+    """The character's codes: chr(48 + its class), then "~" if it is wide; " " or "\\0"."""
     starts, classes, _, ascii_classes = _load_lb_tables()
     prop = ascii_classes[cp] if cp < 128 else _lb_class(cp, starts, classes)
     width = _char_width(chr(cp))
     if prop == SP and width == 1:
-        return _SPACE
+        return " "
     if prop > EM or prop in (HL, RI, ZWJ) or width == 0:
-        return _FALLBACK
-    return 48 + prop if width == 1 else chr(48 + prop) + chr(_WIDE)
+        return "\0"
+    return chr(48 + prop) + "~" * (width - 1)
 
 
 def _load_pair_tables() -> tuple[bytes, bytes]:
@@ -2008,18 +2037,17 @@ def _gnu_lines_fast(
             and escaped.isprintable()
         ):
             return [f'{prefix}{name} "{escaped}"']  # the usual short string
-        codes = _codes_of(escaped)
-        if codes is None:
+        columns = _columns_of(escaped)
+        if columns is None:
             if not plain or not _NEEDS_ESCAPE_RE.search(portion):
                 return None
             plain = False  # \r, \a, \b, \f or \v
             escaped = _escape(portion)
-            codes = _codes_of(escaped)
-            if codes is None:
+            columns = _columns_of(escaped)
+            if columns is None:
                 return None
-        columns: bytes | bytearray = codes.encode("ascii")
         if not plain or protected:
-            columns = _mark_no_breaks(columns, portion, escaped, codes, offset, protected)
+            columns = _mark_no_breaks(columns, portion, escaped, offset, protected)
         offset += len(portion)
         breaks = _fast_breaks(columns, width)
         if first:
@@ -2035,9 +2063,9 @@ def _gnu_lines_fast(
                 continue
             lines.append(f'{prefix}{name} ""')
         cut = 0
-        wide = len(codes) != len(escaped)
+        wide = len(columns) != len(escaped)
         for column in breaks:
-            at = column - codes.count("~", 0, column) if wide else column
+            at = column - columns.count(_WIDE, 0, column) if wide else column
             lines.append(f'{prefix}"{escaped[cut:at]}"')
             cut = at
         lines.append(f'{prefix}"{escaped[cut:]}"')
@@ -2045,7 +2073,7 @@ def _gnu_lines_fast(
 
 
 def _mark_no_breaks(
-    columns: bytes, portion: str, escaped: str, codes: str, offset: int, protected: frozenset[int]
+    columns: bytes | bytearray, portion: str, escaped: str, offset: int, protected: frozenset[int]
 ) -> bytes | bytearray:
     """``columns`` with _NO_BREAK where _escaped_units forbids a break."""
     escapes = []  # where each escape sequence starts in ``escaped``
@@ -2065,8 +2093,8 @@ def _mark_no_breaks(
                 banned.add(i + bisect.bisect_left(found, i))
     if not banned:
         return columns
-    if len(codes) != len(escaped):  # wide characters: escaped indices -> columns
-        starts = [p for p, code in enumerate(codes) if code != "~"]
+    if len(columns) != len(escaped):  # wide characters: escaped indices -> columns
+        starts = [p for p, code in enumerate(columns) if code != _WIDE]
         banned = {starts[i] for i in banned}
     marked = bytearray(columns)
     for p in banned:

@@ -20,7 +20,7 @@ from i18npub.catalog import (
     write_template,
 )
 from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, Config
-from i18npub.fsutil import atomic_write_text, ensure_inside
+from i18npub.fsutil import atomic_write_text, ensure_inside, restore_orphans
 from i18npub.ingest import (
     IngestError,
     SourceDocument,
@@ -61,6 +61,7 @@ class Project:
         self.config = config
         self._glossary: Glossary | None = None
         self._translator: Translator | None = None
+        self._paths: dict[str, Path] = {}
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Project:
@@ -72,6 +73,8 @@ class Project:
             )
         project = cls(root, Config.load(config_path))
         project.glossary()  # a broken glossary is reported like a broken i18npub.toml
+        for language in project.config.target_languages:  # after a writer was killed
+            restore_orphans(project.path("locales") / language / "LC_MESSAGES")
         return project
 
     @classmethod
@@ -91,7 +94,9 @@ class Project:
 
     def path(self, key: str) -> Path:
         """A configured project folder (``content``, ``articles``, ``locales``, ``site``…)."""
-        return ensure_inside(self.root, Path(self.config.paths[key]))
+        if key not in self._paths:  # resolved once: ensure_inside costs syscalls per component
+            self._paths[key] = ensure_inside(self.root, Path(self.config.paths[key]))
+        return self._paths[key]
 
     # Articles -----------------------------------------------------------------
 
@@ -130,10 +135,11 @@ class Project:
     def ingest(self, sources: Iterable[str | Path]) -> list[IngestResult]:
         """Ingest files, folders and URLs; one result per source, errors included."""
         known = {article.source: article for article in self.articles()}
+        taken = {article.slug for article in known.values()}
         results: list[IngestResult] = []
         for source in sources:
             for item in self._expand(str(source), results):
-                results.append(self._ingest_one(item, known))
+                results.append(self._ingest_one(item, known, taken))
         return results
 
     def _expand(self, source: str, results: list[IngestResult]) -> Iterator[str]:
@@ -159,7 +165,7 @@ class Project:
 
         return Path(os.path.relpath(Path(source).resolve(), self.root)).as_posix()
 
-    def _ingest_one(self, source: str, known: dict[str, Article]) -> IngestResult:
+    def _ingest_one(self, source: str, known: dict[str, Article], taken: set[str]) -> IngestResult:
         label = self.source_label(source)
         try:
             document = load_source(source, self.config.max_bytes, self.config.fetch_timeout, label)
@@ -170,11 +176,12 @@ class Project:
                 and self._complete(previous)
             ):
                 return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
-            article = self._article_from(document, previous, known)
+            article = self._article_from(document, previous, taken)
         except IngestError as error:
             return IngestResult(label, "error", message=str(error))
         updates = self._write(article)
         known[label] = article
+        taken.add(article.slug)
         action = "updated" if previous else "created"
         result = IngestResult(label, action, article.slug, len(article.segments()))
         result.catalogs = {u.path.parent.parent.name: u.report.as_dict() for u in updates}
@@ -194,7 +201,7 @@ class Project:
         )
 
     def _article_from(
-        self, document: SourceDocument, previous: Article | None, known: dict[str, Article]
+        self, document: SourceDocument, previous: Article | None, taken: set[str]
     ) -> Article:
         draft = read_draft(document)
         if previous:
@@ -204,7 +211,7 @@ class Project:
                 wanted = validate_slug(draft.slug) if draft.slug else slugify(draft.title)
             except ValueError as error:
                 raise IngestError(f"{document.source}: {error}") from error
-            slug = self._free_slug(wanted, {a.slug for a in known.values()})
+            slug = self._free_slug(wanted, taken)
         return draft_to_article(draft, slug, document.source, document.digest)
 
     def _free_slug(self, wanted: str, taken: set[str]) -> str:

@@ -888,7 +888,7 @@ class _Runner:
                 answers[piece] = answer
                 if self.engine.cacheable and isinstance(answer, str):
                     self.cache.put(self.scope, piece, answer)
-        self.cache.commit()
+            self.cache.commit()  # each batch: a killed run loses at most the batches in flight
         outcomes = {t: self._assemble(ps, answers, failures) for t, ps in pieces_of.items()}
         self.stats.failed += sum(isinstance(o, Failure) for o in outcomes.values())
         return outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Iterator
@@ -86,6 +87,12 @@ def decode(data: bytes, label: str, charset: str | None = None) -> str:
     """Decode UTF-8 (or a declared charset); refuse empty, binary or undecodable input."""
     if not data.strip():
         raise IngestError(f"{label}: empty source")
+    for bom, encoding in _WIDE_BOMS:  # UTF-16/32 text is full of NUL bytes: not binary
+        if data.startswith(bom):
+            try:
+                return decode(data[len(bom) :].decode(encoding).encode("utf-8"), label)
+            except UnicodeDecodeError as error:
+                raise IngestError(f"{label}: not valid {encoding} ({error.reason})") from error
     if b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
         raise IngestError(f"{label}: looks like a binary file, not text")
     for encoding in ("utf-8-sig", charset):
@@ -111,8 +118,17 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding
 
 
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _control_ratio(sample: bytes) -> float:
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / max(len(sample), 1)
 
 

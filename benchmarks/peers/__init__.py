@@ -1,0 +1,1 @@
+"""Helpers for ``benchmarks/peers.py``: corpus generator, tool adapters, step measurement."""

@@ -1,0 +1,70 @@
+"""Run one benchmark step in this (fresh) process; print its wall time and peak memory as JSON.
+
+    python child.py '{"commands": [[...], ...], "cwd": "...", "log": "..."}'
+    python child.py '{"library": "/project", "actions": ["ingest", "build"]}'
+
+Commands run one after another; the time is from the first start to the last exit and the
+memory is ``RUSAGE_CHILDREN`` ``ru_maxrss``: the largest resident set of any one of them
+(and their own children); CPU is their user + system time. A library step imports i18npub
+first, then times ``i18npub.open(project)`` and the calls (wall and CPU); its memory is this
+process's own peak, imports included.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def run_commands(commands: list[list[str]], cwd: str, log: str) -> dict[str, object]:
+    started = time.perf_counter()
+    with open(log, "ab") as output:
+        for argv in commands:
+            output.write(f"$ {' '.join(argv)}\n".encode())
+            output.flush()
+            code = subprocess.run(argv, cwd=cwd, stdout=output, stderr=subprocess.STDOUT).returncode
+            if code:
+                return {"error": f"{Path(argv[0]).name} exited with {code} (see {log})"}
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "cpu": _cpu(usage), "rss_mb": usage.ru_maxrss / 1024}
+
+
+def run_library(project_dir: str, actions: list[str]) -> dict[str, object]:
+    import i18npub
+
+    before = _cpu(resource.getrusage(resource.RUSAGE_SELF))
+    started = time.perf_counter()
+    project = i18npub.open(project_dir)
+    for action in actions:
+        if action == "ingest":
+            results = project.ingest([project.path("content")])
+            errors = [r.message for r in results if r.action == "error"]
+            if errors:
+                return {"error": f"{len(errors)} ingest errors, first: {errors[0]}"}
+        else:
+            project.build()
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"seconds": seconds, "cpu": _cpu(usage) - before, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    if "library" in spec:
+        result = run_library(spec["library"], spec["actions"])
+    else:
+        result = run_commands(spec["commands"], spec["cwd"], spec["log"])
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""The code base stays ruff clean (lint and format), as the style guide asks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+
+def _ruff() -> str:
+    found = Path(sys.executable).with_name("ruff")
+    if found.exists():
+        return str(found)
+    path = shutil.which("ruff")
+    if path is None:
+        pytest.skip("ruff not installed")
+    return path
+
+
+@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]])
+def test_ruff(command: list[str]) -> None:
+    run = subprocess.run([_ruff(), *command], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
