@@ -270,6 +270,8 @@ def test_orphans_are_restored_only_for_dead_writers(tmp_path: Path) -> None:
     superseded = tmp_path / f".c.po.{dead_pid}.2.old"
     superseded.write_text("old")
     (tmp_path / "c.po").write_text("newer")
+    assert fsutil.restore_orphans(tmp_path) == []  # no swap ever happened here: not looked for
+    (tmp_path / fsutil.ASIDE_MARKER).touch()  # what a writer does before moving a file aside
     assert fsutil.restore_orphans(tmp_path) == [tmp_path / "b.po"]
     assert (tmp_path / "b.po").read_text() == "dead writer's catalog"
     assert (tmp_path / "c.po").read_text() == "newer" and not superseded.exists()

@@ -9,6 +9,9 @@ import tempfile
 from pathlib import Path
 
 _ASIDE_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.\d+\.old$")
+# Touched in a folder before any file in it is moved aside, so that looking for orphans
+# (a directory listing) is only needed in folders where a swap ever happened.
+ASIDE_MARKER = ".i18npub-swaps"
 
 
 class UnsafePathError(ValueError):
@@ -59,6 +62,7 @@ def replace_if_unchanged(
     aside = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.old")
     try:
         if expected is not None:
+            (path.parent / ASIDE_MARKER).touch(exist_ok=True)
             try:
                 os.rename(path, aside)
             except FileNotFoundError:
@@ -110,7 +114,9 @@ def restore_orphans(folder: Path) -> list[Path]:
     again (the killed writer had linked its new version, or someone saved since), that
     newer file wins and the aside copy is dropped, as the writer would have done.
     """
-    restored = []
+    restored: list[Path] = []
+    if not (folder / ASIDE_MARKER).exists():  # no file here was ever moved aside
+        return restored
     for aside in folder.glob(".*.old"):
         match = _ASIDE_RE.match(aside.name)
         if match is None or _running(int(match["pid"])):
