@@ -5,9 +5,10 @@
 
 Commands run one after another; the time is from the first start to the last exit and the
 memory is ``RUSAGE_CHILDREN`` ``ru_maxrss``: the largest resident set of any one of them
-(and their own children); CPU is their user + system time. A library step imports i18npub
-first, then times ``i18npub.open(project)`` and the calls (wall and CPU); its memory is this
-process's own peak, imports included.
+(and their own children; at least this small process's own size, which each inherits at
+fork); CPU is their user + system time. A library step imports i18npub first, then times
+``i18npub.open(project)`` and the calls (wall and CPU); its memory is this process's own
+peak (``VmHWM``), imports included.
 """
 
 from __future__ import annotations
@@ -50,7 +51,18 @@ def run_library(project_dir: str, actions: list[str]) -> dict[str, object]:
             project.build()
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"seconds": seconds, "cpu": _cpu(usage) - before, "rss_mb": usage.ru_maxrss / 1024}
+    return {"seconds": seconds, "cpu": _cpu(usage) - before, "rss_mb": _own_peak_mb(usage)}
+
+
+def _own_peak_mb(usage: resource.struct_rusage) -> float:
+    """This process's peak RSS. Linux's ``ru_maxrss`` keeps the parent's RSS at fork as a
+    floor; ``VmHWM`` is the peak of this program's own memory."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return usage.ru_maxrss / 1024
+    kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line[:6] == "VmHWM:")
+    return kilobytes / 1024
 
 
 def _cpu(usage: resource.struct_rusage) -> float:
