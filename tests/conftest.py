@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,16 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "samples" / "wipo-ciftis-2021.txt"
+# Debian's Chromium, headless, with nothing that would reach the network by itself.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def require_tool(name: str) -> str:
@@ -42,3 +53,14 @@ def project(tmp_path: Path):
 @pytest.fixture
 def seed() -> Path:
     return require_shared(SEED)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """The system Chromium through playwright (no `playwright install`), one per module."""
+    executable = require_tool("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -14,20 +14,11 @@ import pytest
 
 from i18npub.serve import make_server, serve_in_thread
 
-from .conftest import REPO, require_tool
+from .conftest import REPO
 from .sitekit import edit_catalog, machine, sample_project, untranslate
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = Path(os.environ.get("I18NPUB_SCREENSHOTS", REPO / "tests" / "screenshots"))
 WIDTHS = {"desktop": 1280, "phone": 390}
 
@@ -45,16 +36,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = require_tool("chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

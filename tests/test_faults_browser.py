@@ -18,9 +18,8 @@ import pytest
 from i18npub.project import Project
 from i18npub.serve import make_server, serve_in_thread
 
-from .conftest import REPO, require_tool
+from .conftest import REPO
 from .sitekit import edit_catalog, set_msgstr
-from .test_browser import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 HOSTILE = REPO / "tests" / "data" / "bad-inputs" / "sources" / "hostile.html"
@@ -66,16 +65,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     yield f"http://127.0.0.1:{server.server_address[1]}/", result.slug
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = require_tool("chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _pages(slug: str) -> list[str]:
