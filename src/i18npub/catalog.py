@@ -1,18 +1,16 @@
 """Translation templates and catalogs: one POT per article, one PO per article and language.
 
-States live in the PO itself, so they survive Poedit, Weblate, Lokalize and text editors:
-
-* **untranslated**: ``msgstr`` is empty;
-* **machine**: ``msgstr`` is filled and the entry is ``#, fuzzy``; a translator comment
-  ``# i18npub: machine engine=… date=… source=…`` records where it came from;
-* **approved**: ``msgstr`` is filled and the entry is not fuzzy. A translator approves
-  by clearing the fuzzy flag (Poedit: "Needs work" off; Weblate: "Approved"/"Translated";
-  an editor: delete ``fuzzy`` from the ``#,`` line).
+States live in the PO itself (untranslated, approved, machine, pseudo, outdated); the one
+place that decides an entry's key and state is :mod:`i18npub.lookup`. A translator approves
+by clearing the fuzzy flag (Poedit: "Needs work" off; Weblate: "Approved"/"Translated"; an
+editor: delete ``fuzzy`` from the ``#,`` line).
 
 Merging a new template into a catalog never loses a translation: unchanged sentences
-keep theirs, trivially changed ones (whitespace, quotes, punctuation, case) keep the
-approved text, changed ones keep the old text as fuzzy with ``#| msgid``, removed
-ones become obsolete (``#~``) and come back when the text returns.
+keep theirs, trivially changed ones (whitespace, quotes, punctuation, case; not signs,
+digits, decimal separators, ``?``/``!`` or negations) keep the approved text, changed ones
+keep the old text as fuzzy with ``#| msgid`` (outdated), removed ones become obsolete
+(``#~``, without ``#.``/``#:`` lines, as ``msgmerge`` writes them) and come back when the
+text returns, unless a newer translation of the same or a trivially equal text is there.
 """
 
 from __future__ import annotations
@@ -27,16 +25,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from i18npub.article import Article, Block, Segment, text_hash
+from i18npub.article import Article, Block, Segment
 from i18npub.fsutil import atomic_write_text, replace_if_unchanged, restore_orphans
+from i18npub.lookup import (  # provenance and states are re-exported for older imports
+    PROVENANCE_PREFIX as PROVENANCE_PREFIX,
+)
+from i18npub.lookup import (
+    ArticleKeys,
+    EntryState,
+    Key,
+    entry_key,
+    is_approved,
+    rebase_machine_source,
+    state_of,
+)
+from i18npub.lookup import provenance as provenance
+from i18npub.lookup import set_machine_translation as set_machine_translation
 from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
     from i18npub.project import Project
 
-APPROVED, MACHINE, UNTRANSLATED = "approved", "machine", "untranslated"
-PROVENANCE_PREFIX = "i18npub: "
+APPROVED, MACHINE, UNTRANSLATED = EntryState.APPROVED, EntryState.MACHINE, EntryState.UNTRANSLATED
+OUTDATED, PSEUDO = EntryState.OUTDATED, EntryState.PSEUDO
 FUZZY_MATCH_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) for carrying an old translation
 MAX_WRITE_ATTEMPTS = 20
 KIND_NOTES = {
@@ -74,17 +86,16 @@ def build_template(
         f"Translation template for the article {article.slug!r}.",
         f"Source: {article.url or article.source}",
     ]
-    segments = article.segments()
-    contexts = _contexts(segments)
-    entries: dict[tuple[str | None, str], POEntry] = {}
-    for index, block, segment in segments:
-        context = contexts.get((segment.text, _role(block.kind)))
-        entry = entries.get((context, segment.text))
+    keys = ArticleKeys.of(article)
+    entries: dict[Key, POEntry] = {}
+    for index, block, segment in article.segments():
+        key = keys.key(block, segment)
+        entry = entries.get(key)
         if entry is None:
             entry = POEntry(
-                msgid=segment.text, msgctxt=context, extracted_comments=_notes(block, segment)
+                msgid=segment.text, msgctxt=key[0], extracted_comments=_notes(block, segment)
             )
-            entries[(context, segment.text)] = entry
+            entries[key] = entry
             template.append(entry)
         reference = f"{article.slug}:{index}"
         if reference not in entry.references:
@@ -93,23 +104,6 @@ def build_template(
         for entry in template.entries:
             entry.extracted_comments = [*entry.extracted_comments, *glossary.notes(entry.msgid)]
     return template
-
-
-def _role(kind: str) -> str:
-    return kind if kind in ("title", "heading", "caption") else "body"
-
-
-def _contexts(segments: list[tuple[int, Block, Segment]]) -> dict[tuple[str, str], str]:
-    """msgctxt only where the same text plays two roles (say, a heading and a sentence)."""
-    roles: dict[str, set[str]] = {}
-    for _, block, segment in segments:
-        roles.setdefault(segment.text, set()).add(_role(block.kind))
-    return {
-        (text, role): role
-        for text, text_roles in roles.items()
-        if len(text_roles) > 1
-        for role in text_roles
-    }
 
 
 def _notes(block: Block, segment: Segment) -> list[str]:
@@ -138,36 +132,26 @@ def _stamp(moment: dt.datetime | None = None) -> str:
     return (moment or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M%z")
 
 
-# Catalog states and provenance -----------------------------------------------
+# Catalog states and provenance (decided in i18npub.lookup) ------------------
 
 
-def entry_state(entry: POEntry) -> str:
-    """``approved``, ``machine`` (fuzzy) or ``untranslated``."""
-    if not entry.msgstr:
-        return UNTRANSLATED
-    return MACHINE if entry.fuzzy else APPROVED
+entry_state = state_of  # the name older code and tests import
 
 
-def provenance(entry: POEntry) -> dict[str, str]:
-    """The provenance recorded by i18npub in the entry's translator comments."""
-    for comment in entry.translator_comments:
-        if comment.startswith(PROVENANCE_PREFIX):
-            words = comment[len(PROVENANCE_PREFIX) :].split()
-            fields = dict(word.split("=", 1) for word in words[1:] if "=" in word)
-            return {"kind": words[0] if words else "", **fields}
-    return {}
+def generator() -> str:
+    """``X-Generator``: the pipeline says it wrote the file (it is not a translator)."""
+    from i18npub import __version__  # the package imports this module first
+
+    return f"i18npub {__version__}"
 
 
-def set_machine_translation(entry: POEntry, text: str, engine: str, **details: str) -> None:
-    """Fill an entry as a machine translation: fuzzy, with provenance."""
-    entry.msgstr = text
-    entry.fuzzy = True
-    entry.previous_msgid = None
-    fields = {"engine": engine, "date": dt.date.today().isoformat(), **details}
-    fields["source"] = text_hash(entry.msgid)
-    record = PROVENANCE_PREFIX + "machine " + " ".join(f"{k}={v}" for k, v in fields.items())
-    kept = [c for c in entry.translator_comments if not c.startswith(PROVENANCE_PREFIX)]
-    entry.translator_comments = [*kept, record]
+def stamp_machine_revision(catalog: POFile, moment: dt.datetime | None = None) -> None:
+    """Header fields after the pipeline wrote machine text: ``PO-Revision-Date`` and
+    ``X-Generator``; ``Last-Translator`` is left to the humans (an old ``i18npub`` is cleared)."""
+    catalog.set_metadata("PO-Revision-Date", _stamp(moment))
+    catalog.set_metadata("X-Generator", generator())
+    if catalog.metadata().get("Last-Translator") == "i18npub":
+        catalog.set_metadata("Last-Translator", "")
 
 
 # Merging ---------------------------------------------------------------------
@@ -203,28 +187,60 @@ def trivial_form(text: str) -> str:
     """Text with differences a translation does not care about removed."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = re.sub(r"[\"'“”‘’«»„`]", "", text)
-    text = re.sub(r"[\s.,;:!?…\-–—()\[\]]+", " ", text)
+    text = re.sub(r"[\s.,;:!?…\-−–—()\[\]]+", " ", text)
     return text.strip()
+
+
+_NUMBER = re.compile(r"(?<![\w.,])[-+]?\d(?:[\d.,]*\d)?")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+NEGATIONS = frozenset(
+    ("not", "no", "never", "none", "nor", "neither", "nobody", "nothing", "nowhere", "cannot")
+)
+
+
+def meaning_form(text: str) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """What a trivial change may not touch: numbers as written (sign, digits, decimal
+    separators), ``?`` and ``!``, and negations."""
+    text = unicodedata.normalize("NFKC", text).replace("−", "-").replace("’", "'")
+    numbers = tuple(match.group(0) for match in _NUMBER.finditer(text))
+    marks = frozenset(char for char in text if char in "?!")
+    words = _WORD.findall(text.casefold())
+    negations = tuple(sorted(w for w in words if w in NEGATIONS or w.endswith("n't")))
+    return numbers, marks, negations
+
+
+def trivially_equal(old: str, new: str) -> bool:
+    """True if a translation of ``old`` is a translation of ``new`` too."""
+    return trivial_form(old) == trivial_form(new) and meaning_form(old) == meaning_form(new)
 
 
 def merge_template(
     catalog: POFile, template: POFile, report: MergeReport | None = None
 ) -> MergeReport:
-    """Bring ``catalog`` in step with ``template`` in place; never drops a translation."""
+    """Bring ``catalog`` in step with ``template`` in place; never drops a translation.
+
+    When a text comes back, its obsolete entry is revived, unless an entry leaving now
+    holds a newer translation of the same or a trivially equal text: then that one wins.
+    """
     report = report or MergeReport()
-    active = {_key(e): e for e in catalog.entries if not e.obsolete}
-    obsolete = {_key(e): e for e in catalog.entries if e.obsolete}
-    wanted = [_key(e) for e in template.entries]
-    vanished = [e for k, e in active.items() if k not in set(wanted)]
+    active = {entry_key(e): e for e in catalog.entries if not e.obsolete}
+    obsolete: dict[Key, POEntry] = {}
+    for entry in catalog.entries:
+        if entry.obsolete:
+            obsolete.setdefault(entry_key(entry), entry)
+    wanted = {entry_key(e) for e in template.entries}
+    vanished = [e for k, e in active.items() if k not in wanted]
     ordered: list[POEntry] = []
     for template_entry in template.entries:
-        key = _key(template_entry)
+        key = entry_key(template_entry)
         entry = active.get(key)
         if entry is not None:
             report.kept += 1
+            copy = obsolete.pop(key, None)  # the same text twice: one definition stays
+            if copy is not None and copy.msgstr and not entry.msgstr:
+                _carry(entry, copy, trivial=True)
         elif key in obsolete:
-            entry = obsolete.pop(key)
-            entry.obsolete = False
+            entry = _revive(obsolete.pop(key), template_entry, vanished)
             report.revived += 1
         else:
             entry = _new_entry(template_entry, vanished, report)
@@ -232,45 +248,79 @@ def merge_template(
         ordered.append(entry)
     for entry in vanished:
         entry.obsolete = True
-        obsolete.setdefault(_key(entry), entry)
+        key = entry_key(entry)
+        if key not in obsolete or entry.msgstr or entry.msgstr_plural:
+            obsolete.pop(key, None)  # an older copy: the entry leaving now is newer
+            obsolete[key] = entry
         report.obsoleted += 1
-    _replace_entries(
-        catalog, ordered + [e for e in obsolete.values() if e.msgstr or e.msgstr_plural]
-    )
+    kept = [e for e in obsolete.values() if e.msgstr or e.msgstr_plural]
+    for entry in kept:  # msgmerge's obsolete entries: no notes, no references
+        if entry.extracted_comments:
+            entry.extracted_comments = []
+        if entry.references:
+            entry.references = []
+    _replace_entries(catalog, ordered + kept)
     return report
 
 
-def _key(entry: POEntry) -> tuple[str | None, str]:
-    return (entry.msgctxt, entry.msgid)
+def _revive(old: POEntry, template_entry: POEntry, vanished: list[POEntry]) -> POEntry:
+    """The obsolete ``old`` back in use, with a newer equal translation if one is leaving."""
+    old.obsolete = False
+    candidates = [
+        e
+        for e in vanished
+        if e.msgstr
+        and e.msgstr != old.msgstr
+        and (is_approved(e) or not is_approved(old))
+        and trivially_equal(e.msgid, template_entry.msgid)
+    ]
+    if candidates:
+        _carry(old, _best(candidates, template_entry), trivial=True)
+    return old
 
 
 def _new_entry(template_entry: POEntry, vanished: list[POEntry], report: MergeReport) -> POEntry:
     entry = POEntry(msgid=template_entry.msgid, msgctxt=template_entry.msgctxt)
-    match = _closest(template_entry.msgid, [e for e in vanished if e.msgstr])
+    match = _closest(template_entry, [e for e in vanished if e.msgstr])
     if match is None:
         report.added += 1
         return entry
     old, trivial = match
-    entry.msgstr = old.msgstr
-    entry.translator_comments = list(old.translator_comments)
+    _carry(entry, old, trivial)
     if trivial:
-        entry.flags = list(old.flags)
         report.carried_trivial += 1
     else:
-        entry.flags = [*[f for f in old.flags if f != "fuzzy"], "fuzzy"]
-        entry.previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
         report.carried_fuzzy += 1
     return entry
 
 
-def _closest(msgid: str, candidates: list[POEntry]) -> tuple[POEntry, bool] | None:
+def _carry(entry: POEntry, old: POEntry, trivial: bool) -> None:
+    """Give ``entry`` the translation of ``old``: as it was if trivially equal, else outdated."""
+    entry.msgstr = old.msgstr
+    entry.translator_comments = list(old.translator_comments)
+    if trivial:
+        entry.flags = list(old.flags)
+        entry.previous_msgid = old.previous_msgid
+        rebase_machine_source(entry, old)
+    else:
+        entry.flags = [*[f for f in old.flags if f != "fuzzy"], "fuzzy"]
+        entry.previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
+
+
+def _best(candidates: list[POEntry], template_entry: POEntry) -> POEntry:
+    """Approved before the rest, then the one in the same place of the article."""
+    places = set(template_entry.references)
+    return max(candidates, key=lambda e: (is_approved(e), bool(places & set(e.references))))
+
+
+def _closest(template_entry: POEntry, candidates: list[POEntry]) -> tuple[POEntry, bool] | None:
     """The vanished entry a new sentence most likely replaces, and whether trivially."""
     if not candidates:
         return None
-    wanted = trivial_form(msgid)
-    for candidate in candidates:
-        if trivial_form(candidate.msgid) == wanted:
-            return candidate, True
+    msgid = template_entry.msgid
+    trivial = [c for c in candidates if trivially_equal(c.msgid, msgid)]
+    if trivial:
+        return _best(trivial, template_entry), True
     from rapidfuzz import fuzz, process
 
     best = process.extractOne(
@@ -323,14 +373,14 @@ def _catalog_header(template: POFile, language: str, title: str) -> str:
         f"Project-Id-Version: {template.metadata().get('Project-Id-Version', title)}\n"
         f"POT-Creation-Date: {created}\n"
         f"PO-Revision-Date: {created}\n"
-        "Last-Translator: i18npub\n"
+        "Last-Translator: \n"  # left to the translators' tools
         f"Language-Team: {language}\n"
         f"Language: {language}\n"
         "MIME-Version: 1.0\n"
         "Content-Type: text/plain; charset=UTF-8\n"
         "Content-Transfer-Encoding: 8bit\n"
         f"Plural-Forms: {plural}\n"
-        "X-Generator: i18npub\n"
+        f"X-Generator: {generator()}\n"
     )
 
 
@@ -414,11 +464,12 @@ def update_catalog(path: Path, template: POFile, language: str, title: str) -> C
 
 @dataclass
 class CatalogStats:
-    """Entry counts by state."""
+    """Entry counts by state (``machine`` includes pseudo-localization)."""
 
     segments: int = 0
     approved: int = 0
     machine: int = 0
+    outdated: int = 0
     untranslated: int = 0
     obsolete: int = 0
 
@@ -427,11 +478,14 @@ class CatalogStats:
         return round(100.0 * self.approved / self.segments, 1) if self.segments else 0.0
 
     def add(self, other: CatalogStats) -> None:
-        for name in ("segments", "approved", "machine", "untranslated", "obsolete"):
+        for name in ("segments", "approved", "machine", "outdated", "untranslated", "obsolete"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, float | int]:
         return {**self.__dict__, "percent_approved": self.percent_approved}
+
+
+STATS_BUCKETS = {PSEUDO: MACHINE}
 
 
 def catalog_stats(catalog: POFile) -> CatalogStats:
@@ -441,8 +495,9 @@ def catalog_stats(catalog: POFile) -> CatalogStats:
             stats.obsolete += 1
             continue
         stats.segments += 1
-        state = entry_state(entry)
-        setattr(stats, state, getattr(stats, state) + 1)
+        state = state_of(entry)
+        bucket = str(STATS_BUCKETS.get(state, state))
+        setattr(stats, bucket, getattr(stats, bucket) + 1)
     return stats
 
 

@@ -109,7 +109,7 @@ def _print_status(report: dict) -> None:
     table.add_column("article", no_wrap=True)
     table.add_column("segments", justify="right")
     for language in languages:
-        for column in ("approved", "machine", "untransl.", "obsolete", "% appr."):
+        for column in ("approved", "machine", "outdated", "untransl.", "obsolete", "% appr."):
             table.add_column(
                 f"{language}\n{column}" if column == "approved" else column, justify="right"
             )
@@ -147,10 +147,11 @@ def _language_cells(states: dict, languages: list[str]) -> list[str]:
     for language in languages:
         state = states.get(language, {})
         if "error" in state:
-            cells += ["error", "", "", "", ""]
+            cells += ["error", "", "", "", "", ""]
             continue
         cells += [
-            str(state.get(key, 0)) for key in ("approved", "machine", "untranslated", "obsolete")
+            str(state.get(key, 0))
+            for key in ("approved", "machine", "outdated", "untranslated", "obsolete")
         ]
         cells.append(f"{state.get('percent_approved', 0.0):.1f}")
     return cells

@@ -1125,13 +1125,15 @@ def _attach(po: POFile, entries: list[POEntry], path: str) -> None:
     for entry in entries:
         entry.__dict__["_owner"] = po
         key = (entry.msgctxt, entry.msgid)
+        first = keys.get(key) or obsolete_keys.get(key)
+        if first is not None:  # as msgfmt: an obsolete copy (a git merge) counts too
+            line = entry.lineno + _msgid_offset(entry)
+            at = first.lineno + _msgid_offset(first)
+            raise POSyntaxError(path, line, f"duplicate message definition (also at line {at})")
         if entry.obsolete:
-            obsolete_keys.setdefault(key, entry)
+            obsolete_keys[key] = entry
             list.append(plain, entry)
             continue
-        if key in keys:
-            line = entry.lineno + _msgid_offset(entry)
-            raise POSyntaxError(path, line, "duplicate message definition")
         keys[key] = entry
         if key == (None, "") and po._header is None:
             po._header = entry

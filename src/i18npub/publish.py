@@ -7,6 +7,10 @@ Per sentence, the catalog entry's state decides the Chinese side:
   (policy ``mark-machine``) or withheld, the English shown instead (``approved-only``);
 * **pseudo** (a machine entry from the ``pseudo`` engine) → marked as pseudo-localization,
   or withheld like any machine text;
+* **outdated** (fuzzy, but not a machine draft of the current English: the sentence changed
+  since it was translated) → the English, marked as "translation being updated"
+  (``mark-machine``), or withheld like machine text (``approved-only``): the stale Chinese
+  is never shown;
 * **untranslated** → the English, marked, with ``lang="en"``.
 
 An article whose approved share is below ``min_approved`` is still rendered in Chinese but
@@ -26,13 +30,19 @@ from typing import Any
 from markupsafe import Markup
 
 from i18npub.article import Article, Block, Segment
-from i18npub.catalog import APPROVED, MACHINE, entry_state, provenance
 from i18npub.config import Config, ConfigError
+from i18npub.lookup import ArticleKeys, EntryState, Key, entry_key, state_of
 from i18npub.markup import join_sentences, render_sentence, safe_url
 from i18npub.pofile import POEntry, POFile
 
-PSEUDO, UNTRANSLATED, WITHHELD = "pseudo", "untranslated", "withheld"
-FALLBACK_STATES = frozenset({UNTRANSLATED, WITHHELD})
+APPROVED, MACHINE, PSEUDO = (
+    EntryState.APPROVED.value,
+    EntryState.MACHINE.value,
+    EntryState.PSEUDO.value,
+)
+OUTDATED, UNTRANSLATED = EntryState.OUTDATED.value, EntryState.UNTRANSLATED.value
+WITHHELD = "withheld"  # what a policy makes of a state, not a state of the entry
+FALLBACK_STATES = frozenset({UNTRANSLATED, WITHHELD, OUTDATED})  # shown in English
 STATE_CLASSES = {MACHINE: "mt", PSEUDO: "pseudo", UNTRANSLATED: "fallback", WITHHELD: "fallback"}
 MARK_ORDER = (MACHINE, PSEUDO, WITHHELD, UNTRANSLATED)
 POLICIES = ("mark-machine", "approved-only")
@@ -263,26 +273,27 @@ def _zh_plain(sentences: list[Sentence]) -> str:
 # Building the view --------------------------------------------------------------------------
 
 
-def catalog_entries(catalog: POFile | None) -> dict[str, POEntry]:
-    """The catalog's active entries by msgid."""
+def catalog_entries(catalog: POFile | None) -> dict[Key, POEntry]:
+    """The catalog's active entries by key, ``(msgctxt, msgid)``."""
     if catalog is None:
         return {}
-    return {e.msgid: e for e in catalog.entries if not e.obsolete and e.msgctxt is None}
+    return {entry_key(e): e for e in catalog.entries if not e.obsolete}
 
 
 def publish_article(
-    article: Article, entries: Mapping[str, POEntry], settings: PublishSettings
+    article: Article, entries: Mapping[Key, POEntry], settings: PublishSettings
 ) -> ArticleView:
     """Apply the policy to every sentence of ``article``."""
     counts: Counter[str] = Counter()
+    keys = ArticleKeys.of(article)
     views = [
-        _block_view(index, block, entries, settings, counts)
+        _block_view(index, block, entries, settings, counts, keys)
         for index, block in enumerate(article.blocks)
     ]
     title_index = next((i for i, b in enumerate(article.blocks) if b.kind == "title"), None)
     if title_index is None:
         title_block = Block("title", [Segment(article.title)])
-        title = _block_view(-1, title_block, entries, settings, counts)
+        title = _block_view(-1, title_block, entries, settings, counts, keys)
         title.index = 0
     else:
         title = views.pop(title_index)
@@ -300,14 +311,15 @@ def publish_article(
 def _block_view(
     index: int,
     block: Block,
-    entries: Mapping[str, POEntry],
+    entries: Mapping[Key, POEntry],
     settings: PublishSettings,
     counts: Counter[str],
+    keys: ArticleKeys,
 ) -> BlockView:
     sentences = []
     zh_tag = settings.lang_tag
     for number, segment in enumerate(block.segments if block.translatable else [], start=1):
-        entry = entries.get(segment.text)
+        entry = entries.get(keys.key(block, segment))
         sentence = _sentence(f"b{index}s{number}", segment, entry, settings, zh_tag)
         counts[sentence.state] += 1
         sentences.append(sentence)
@@ -339,12 +351,12 @@ def _sentence(
 def _state(entry: POEntry | None, settings: PublishSettings) -> str:
     if entry is None:
         return UNTRANSLATED
-    state = entry_state(entry)
+    state = state_of(entry).value
     if state in (APPROVED, UNTRANSLATED):
         return state
     if settings.policy == "approved-only":
         return WITHHELD
-    return PSEUDO if provenance(entry).get("engine") == "pseudo" else MACHINE
+    return state  # machine, pseudo or outdated
 
 
 def list_flow(blocks: list[BlockView]) -> list[tuple[str, BlockView | None]]:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from i18npub.article import PLACEHOLDER_RE
+from i18npub.lookup import EntryState, outdated_reason, state_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -56,10 +57,15 @@ class Finding:
 def check_catalog(
     catalog: POFile, path: str, lang: str, glossary: Glossary | None = None
 ) -> list[Finding]:
-    """Every issue of every translated (approved or machine) entry of a catalog."""
+    """Every issue of every translated (approved or machine) entry of a catalog; an outdated
+    entry (a translation of an older English text) gets one ``outdated`` warning instead."""
     findings = []
     for entry in catalog.entries:
         if entry.obsolete or not entry.msgstr:
+            continue
+        if state_of(entry) is EntryState.OUTDATED:
+            reason = outdated_reason(entry)
+            findings.append(Finding(path, entry.lineno, entry.msgid, "outdated", "warning", reason))
             continue
         terms = glossary.terms_in(entry.msgid, lang) if glossary else ()
         for issue in check_translation(entry.msgid, entry.msgstr, lang, terms):

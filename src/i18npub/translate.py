@@ -43,7 +43,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from i18npub.article import PLACEHOLDER_RE
-from i18npub.catalog import CatalogError, edit_catalog, read_catalog, set_machine_translation
+from i18npub.catalog import (
+    CatalogError,
+    edit_catalog,
+    read_catalog,
+    set_machine_translation,
+    stamp_machine_revision,
+)
 from i18npub.engines import ENGINE_TYPES, create_engine
 from i18npub.engines.base import (
     Answer,
@@ -799,6 +805,8 @@ def _filler(
                 continue
             set_machine_translation(entry, result.text, result.engine, **result.details)
             filled.append(entry.msgid)
+        if filled:
+            stamp_machine_revision(catalog)
         return catalog if filled else None
 
     return change
