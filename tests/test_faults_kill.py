@@ -167,9 +167,9 @@ def test_kill_during_an_update_merge_keeps_every_reviewed_translation(
         assert all(r.action in ("updated", "unchanged") for r in results), results
         _check_catalogs(project, survivors, machine=False)
         states = catalog_states(project)
-        for slug, msgid in changed:  # the changed sentence kept its reviewed text, as fuzzy
+        for slug, msgid in changed:  # the changed sentence kept its reviewed text, outdated
             new = (slug, msgid.replace(" on Monday.", " on Tuesday."))
-            assert states[new] == ("machine", approved[(slug, msgid)]), new
+            assert states[new] == ("outdated", approved[(slug, msgid)]), new
         shutil.rmtree(project.root)
     print(f"\nupdate-merge kill -9: {TRIALS} trials, {len(durations)} finished before the kill")
 
