@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from i18npub import pipeline
 from i18npub.article import Article
 from i18npub.catalog import read_catalog, set_machine_translation
 from i18npub.cli import app
 from i18npub.lookup import EntryState, state_of
+from i18npub.pipeline import RunOptions
 from i18npub.project import Project
 from i18npub.publish import PublishSettings, catalog_entries, publish_article
 
@@ -154,3 +156,9 @@ def test_check_reports_outdated_apart_not_as_a_translation_error(outdated: Proje
     mine = [f for f in findings if f.msgid == "The port handled 15 ships a day in 2025."]
     assert [(f.check, f.severity) for f in mine] == [("outdated", "warning")]
     assert "12 ships" in mine[0].message
+
+
+def test_run_report_rows_count_outdated_and_do_not_cover_it(outdated: Project) -> None:
+    report = pipeline.run(outdated, RunOptions(engines=("pseudo",)))
+    [row] = report.article_rows()
+    assert (row["zh_CN outdated"], row["zh_CN machine"], row["zh_CN % covered"]) == (1, 0, 80.0)

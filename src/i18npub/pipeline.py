@@ -171,6 +171,7 @@ def _article_row(
         covered = state["approved"] + state["machine"]
         row[f"{language} approved"] = state["approved"]
         row[f"{language} machine"] = state["machine"]
+        row[f"{language} outdated"] = state.get("outdated", 0)
         row[f"{language} untranslated"] = state["untranslated"]
         row[f"{language} % covered"] = _percent(covered, state["segments"])
         row[f"{language} % approved"] = state["percent_approved"]

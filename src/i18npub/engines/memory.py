@@ -138,6 +138,7 @@ class MemoryEngine(Engine):
 
 def _build(files: Iterable[tuple[Path, bool]], target: str) -> TranslationMemory:
     from i18npub.catalog import CatalogError, read_catalog
+    from i18npub.lookup import is_approved
 
     memory = TranslationMemory()
     for path, in_project in files:
@@ -150,7 +151,7 @@ def _build(files: Iterable[tuple[Path, bool]], target: str) -> TranslationMemory
             continue
         origin = path.stem if in_project else f"tm:{path.name}"
         for entry in catalog.entries:
-            if entry.msgstr and not entry.fuzzy and not entry.obsolete and not entry.msgid_plural:
+            if is_approved(entry) and not entry.msgid_plural:
                 memory.add(entry.msgid, entry.msgstr, origin)
     return memory
 
