@@ -374,6 +374,8 @@ def test_missing_pages_get_the_bilingual_404_page(browser, site) -> None:  # typ
     text = page.inner_text("main")
     assert "Page not found" in text and "找不到页面" in text
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "partial-404.png"), full_page=True)
     page.click("a[data-view=bilingual] >> nth=-1")
     page.wait_for_url("**/bilingual/")
     context.close()
