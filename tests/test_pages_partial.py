@@ -300,13 +300,13 @@ def test_the_notice_counts_as_status_does(measured, site) -> None:  # type: igno
     """One definition: distinct sentences, as in the catalog (the photo credit repeats)."""
     [row] = [r for r in site["project"].status()["articles"] if r["slug"] == "partial-news"]
     stats = row["languages"][ZH]
-    notice = measured["zh-partial-news-phone"]["text"]
+    notice = measured["zh-partial-news-phone"]["text"].replace("\u00a0", " ")
     assert f"本文共 {stats['segments']} 句" in notice
     assert f"其中 {stats['approved'] - len(site['outdated'])} 句已经译者审校" in notice
     machine_line = next(
         line for line in measured["zh-partial-news-phone"]["legend"] if "机器" in line
     )
-    assert machine_line.endswith(f"{stats['machine']} 句")
+    assert machine_line.replace("\u00a0", " ").endswith(f"{stats['machine']} 句")
     assert measured["en-partial-news-phone"]["text"].count("(Photo: Reuters)") == 2
     assert "( Photo" not in measured["en-partial-news-phone"]["text"]
 

@@ -54,7 +54,7 @@ def test_compiled_in_memory_with_plurals() -> None:
     assert translations.gettext("Machine translation, not yet reviewed") == "机器翻译，待审校"
     singular, plural = "%(label)s: %(num)s sentence", "%(label)s: %(num)s sentences"
     assert translations.ngettext(singular, plural, 3) % {"label": "机译", "num": 3} == (
-        "机译：3 句"
+        "机译：3\u00a0句"  # no line break between a number and its measure word
     )
 
 
