@@ -344,11 +344,15 @@ def test_no_sideways_scroll_and_no_console_errors(measured, device: str) -> None
     assert measured[f"errors-{device}"]["console"] == []  # favicon found: no 404 on load
 
 
-@pytest.mark.parametrize("device", SIZES)
-def test_axe_finds_no_violations(browser, site, device: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("device", "scheme"), [("desktop", "light"), ("phone", "light"), ("phone", "dark")]
+)
+def test_axe_finds_no_violations(browser, site, device: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
     axe = _axe_script()
     width, height = SIZES[device]
-    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, bypass_csp=True, color_scheme=scheme
+    )
     page = context.new_page()
     found: dict[str, list[str]] = {}
     paths = [f"{v}/{s}" for v in VIEWS for s in ("partial-news/", "untranslated-news/", "")]

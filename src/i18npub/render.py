@@ -7,8 +7,9 @@ Layout of the output folder (default ``site/``)::
     index.html                         language choice (JS: remembered choice or browser language)
     en/ zh/ bilingual/index.html       newest first
     en/ zh/ bilingual/<slug>/index.html
+    404.html                           bilingual "page not found" (links from the site root)
     en/feed.xml  zh/feed.xml  sitemap.xml  robots.txt   (when ``[site] base_url`` is set)
-    static/site.css  static/site.js
+    static/site.css  static/site.js  static/favicon.svg
 
 Pages come from the built-in theme (``i18npub/theme``); a file of the same name in the
 project's ``templates/`` folder replaces a theme file (``article.html``, ``static/site.css``,
