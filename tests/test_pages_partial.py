@@ -302,6 +302,7 @@ def test_the_notice_counts_as_status_does(measured, site) -> None:  # type: igno
     stats = row["languages"][ZH]
     notice = measured["zh-partial-news-phone"]["text"].replace("\u00a0", " ")
     assert f"本文共 {stats['segments']} 句" in notice
+    assert row["segments"] == stats["segments"]  # the status table's column says the same
     assert f"其中 {stats['approved'] - len(site['outdated'])} 句已经译者审校" in notice
     machine_line = next(
         line for line in measured["zh-partial-news-phone"]["legend"] if "机器" in line
