@@ -67,4 +67,4 @@ def test_console_script_runs_the_seed(tmp_path: Path, seed: Path) -> None:
     ).stdout
     [article] = json.loads(out)["articles"]
     assert article["slug"].startswith("wipo-attended-2021-china-international")
-    assert article["segments"] > 50
+    assert article["segments"] > 40  # distinct sentences

@@ -52,10 +52,9 @@ def test_the_catalog_passes_msgfmt_check() -> None:
 def test_compiled_in_memory_with_plurals() -> None:
     translations = load_ui_catalog(PO)
     assert translations.gettext("Machine translation, not yet reviewed") == "机器翻译，待审校"
-    singular = "%(num)s sentence is not yet translated and is shown in English."
-    plural = "%(num)s sentences are not yet translated and are shown in English."
-    assert translations.ngettext(singular, plural, 3) % {"num": 3} == (
-        "有 3 句尚未翻译，以英文原文显示。"
+    singular, plural = "%(label)s: %(num)s sentence", "%(label)s: %(num)s sentences"
+    assert translations.ngettext(singular, plural, 3) % {"label": "机译", "num": 3} == (
+        "机译：3\u00a0句"  # no line break between a number and its measure word
     )
 
 

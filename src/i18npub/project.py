@@ -246,7 +246,8 @@ class Project:
                 "title": article.title,
                 "date": article.date.isoformat() if article.date else None,
                 "source": article.source,
-                "segments": len(article.segments()),
+                # distinct sentences, as in the catalogs and the pages' notice
+                "segments": len({segment.text for _, _, segment in article.segments()}),
                 "languages": {},
             }
             for language in self.config.target_languages:

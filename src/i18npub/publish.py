@@ -13,8 +13,18 @@ Per sentence, the catalog entry's state decides the Chinese side:
   is never shown;
 * **untranslated** → the English, marked, with ``lang="en"``.
 
+Marks are per run of sentences in one state (a short label, its full text for screen
+readers and as a tooltip), explained once per article by the notice. In the bilingual view a
+sentence shown in English is not printed twice: its Chinese cell holds a quiet "not yet
+translated" marker that pairs with the English.
+
+Counts are of distinct sentences, as in the catalogs and ``i18npub status``: a sentence that
+repeats in an article (a photo credit) counts once.
+
 An article whose approved share is below ``min_approved`` is still rendered in Chinese but
-left out of the Chinese index, feed and sitemap.
+left out of the Chinese feed and sitemap (and marked ``noindex``); the Chinese index still
+lists it, marked, when under ``mark-machine`` at least ``min_approved`` of its sentences
+read in Chinese. The others are withheld from the Chinese index (``build`` says how many).
 """
 
 from __future__ import annotations
@@ -27,13 +37,14 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from i18npub.article import Article, Block, Segment
 from i18npub.config import Config, ConfigError
 from i18npub.lookup import ArticleKeys, EntryState, Key, entry_key, state_of
 from i18npub.markup import join_sentences, render_sentence, safe_url
 from i18npub.pofile import POEntry, POFile
+from i18npub.wordbreak import word_breaks
 
 APPROVED, MACHINE, PSEUDO = (
     EntryState.APPROVED.value,
@@ -42,9 +53,17 @@ APPROVED, MACHINE, PSEUDO = (
 )
 OUTDATED, UNTRANSLATED = EntryState.OUTDATED.value, EntryState.UNTRANSLATED.value
 WITHHELD = "withheld"  # what a policy makes of a state, not a state of the entry
-FALLBACK_STATES = frozenset({UNTRANSLATED, WITHHELD, OUTDATED})  # shown in English
-STATE_CLASSES = {MACHINE: "mt", PSEUDO: "pseudo", UNTRANSLATED: "fallback", WITHHELD: "fallback"}
-MARK_ORDER = (MACHINE, PSEUDO, WITHHELD, UNTRANSLATED)
+FALLBACK_STATES = frozenset({UNTRANSLATED, WITHHELD})  # nothing to show in Chinese
+SHOWN_IN_ENGLISH = FALLBACK_STATES | {OUTDATED}  # an outdated text is stale: never shown
+STATE_CLASSES = {
+    MACHINE: "mt",
+    PSEUDO: "pseudo",
+    OUTDATED: "outdated",
+    UNTRANSLATED: "fallback",
+    WITHHELD: "fallback",
+}
+MARK_ORDER = (MACHINE, PSEUDO, OUTDATED, WITHHELD, UNTRANSLATED)
+LISTED, LISTED_MACHINE, UNLISTED = "listed", "machine", "withheld"  # in the Chinese index
 POLICIES = ("mark-machine", "approved-only")
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 SUMMARY_SENTENCES = 3
@@ -112,6 +131,28 @@ class Sentence:
     state: str
     zh_lang: str
 
+    @property
+    def shows_english(self) -> bool:
+        """The Chinese side shows the English (no translation, or one not shown)."""
+        if self.state in FALLBACK_STATES:
+            return True
+        return self.state == OUTDATED and self.zh_lang == "en" and self.zh_text == self.en_text
+
+    @property
+    def mark(self) -> str:
+        """The state the Chinese side is marked with ("" for an approved sentence)."""
+        return self.state if self.state in STATE_CLASSES else ""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A mark's words: ``short`` shown, ``long`` for screen readers and the tooltip."""
+
+    short: str
+    long: str
+    gap: str = ""  # the bilingual view's Chinese cell for a sentence shown in English
+    lang: str = "en"
+
 
 @dataclass
 class BlockView:
@@ -143,31 +184,75 @@ class BlockView:
 
     @cached_property
     def marks(self) -> list[str]:
-        """States that need a badge on the Chinese side, in a fixed order."""
-        states = {s.state for s in self.sentences}
+        """States marked on the Chinese side, in a fixed order."""
+        states = {s.mark for s in self.sentences}
         return [state for state in MARK_ORDER if state in states]
 
-    def html(self, side: str, paired: bool = False) -> Markup:
-        """The block's sentences joined; ``paired`` wraps each in a span with its pair id."""
+    @property
+    def all_english(self) -> bool:
+        """Every sentence's Chinese side is its English (the bilingual cell is a marker)."""
+        return bool(self.sentences) and all(s.shows_english for s in self.sentences)
+
+    def html(
+        self,
+        side: str,
+        paired: bool = False,
+        labels: Mapping[str, Label] | None = None,
+    ) -> Markup:
+        """The block's sentences joined; ``paired`` wraps each in a span with its pair id.
+
+        With ``labels`` the Chinese side carries a mark after each run of sentences in one
+        marked state; with ``paired`` too (the bilingual view), a run shown in English is
+        replaced by one marker cell that pairs with those English sentences.
+        """
         if side == "en":
             return join_sentences([(_en_span(s, paired), False) for s in self.sentences])
-        return join_sentences(
-            [(_zh_span(s, self.zh_lang, paired), s.zh_lang != "en") for s in self.sentences]
-        )
+        words = self.kind in ("title", "heading")  # headings break only between words
+        pieces: list[tuple[Markup | str, bool]] = []
+        for run in _runs(self.sentences):
+            first = run[0]
+            label = labels.get(first.mark) if labels and first.mark else None
+            if paired and label is not None and first.shows_english:
+                pieces.append((_gap_span(run, label), True))
+                continue
+            pieces += [(_zh_span(s, self.zh_lang, paired, words), s.zh_lang != "en") for s in run]
+            if label is not None:
+                pieces[-1] = (pieces[-1][0] + _mark_html(first.mark, label), pieces[-1][1])
+        return join_sentences(pieces)
 
 
-# The spans are built from safe HTML (``Sentence.en``/``zh``) and our own ids and classes;
-# ``join_sentences`` marks the joined result safe once.
+def _runs(sentences: list[Sentence]) -> list[list[Sentence]]:
+    """Consecutive sentences with the same mark (and the same side shown)."""
+    runs: list[list[Sentence]] = []
+    for sentence in sentences:
+        key = (sentence.mark, sentence.shows_english)
+        if runs and (runs[-1][0].mark, runs[-1][0].shows_english) == key:
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+    return runs
+
+
+# The spans are built from safe HTML (``Sentence.en``/``zh``), escaped UI labels and our own
+# ids and classes; ``join_sentences`` marks the joined result safe once.
+
+_BRACKET_SPACE_RE = re.compile(r"([(\[])[ \u00a0]+|[ \u00a0]+([)\]])")
+
+
+def tidy_english(text: str) -> str:
+    """No space just inside brackets: a scraped "( Photo: X )" reads "(Photo: X)"."""
+    return _BRACKET_SPACE_RE.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def _en_span(sentence: Sentence, paired: bool) -> str:
+    en = tidy_english(sentence.en)
     if not paired:
-        return sentence.en
+        return en
     pair = sentence.pair
-    return f'<span class="s" id="{pair}-en" data-pair="{pair}">{sentence.en}</span>'
+    return f'<span class="s" id="{pair}-en" data-pair="{pair}">{en}</span>'
 
 
-def _zh_span(sentence: Sentence, block_lang: str, paired: bool) -> str:
+def _zh_span(sentence: Sentence, block_lang: str, paired: bool, words: bool = False) -> str:
     classes = ["s"] if paired else []
     if sentence.state in STATE_CLASSES:
         classes.append(STATE_CLASSES[sentence.state])
@@ -176,9 +261,36 @@ def _zh_span(sentence: Sentence, block_lang: str, paired: bool) -> str:
         attrs.insert(0, f'class="{" ".join(classes)}"')
     if sentence.zh_lang != block_lang:
         attrs.append(f'lang="{sentence.zh_lang}"')
+    if sentence.zh_lang == "en":
+        text: str = tidy_english(sentence.zh)
+    else:
+        text = word_breaks(sentence.zh, _icu_locale(sentence.zh_lang)) if words else sentence.zh
     if not attrs:
-        return sentence.zh
-    return f"<span {' '.join(attrs)}>{sentence.zh}</span>"
+        return text
+    return f"<span {' '.join(attrs)}>{text}</span>"
+
+
+def _icu_locale(tag: str) -> str:
+    return "zh_Hant" if tag == "zh-Hant" else "zh"
+
+
+def _mark_html(state: str, label: Label) -> str:
+    """A run's mark: the short label shown, the long one read by screen readers."""
+    return (
+        f'<small class="mark mark-{state}" lang="{label.lang}" title="{escape(label.long)}">'
+        f'<span aria-hidden="true">{escape(label.short)}</span>'
+        f'<span class="vh">{escape(label.long)}</span></small>'
+    )
+
+
+def _gap_span(run: list[Sentence], label: Label) -> str:
+    """The bilingual Chinese cell of a run shown in English: one quiet marker, paired."""
+    pairs = " ".join(s.pair for s in run)
+    state = run[0].mark
+    return (
+        f'<span class="s gap gap-{state}" id="{run[0].pair}-zh" data-pair="{pairs}" '
+        f'lang="{label.lang}" title="{escape(label.long)}">{escape(label.gap or label.long)}</span>'
+    )
 
 
 @dataclass(frozen=True)
@@ -194,7 +306,10 @@ class Summary:
     summary_en: str
     summary_zh: list[tuple[str, str]]  # (text, lang) per sentence
     percent_approved: float
-    listed_zh: bool
+    listed_zh: bool  # reviewed enough for the Chinese feed, sitemap and hreflang
+    percent_chinese: float = 0.0  # sentences that read in Chinese
+    zh_index: str = LISTED  # LISTED, LISTED_MACHINE or UNLISTED: the Chinese index
+    title_zh_english: bool = False  # the Chinese title is the English one
 
     @property
     def day(self) -> dt.date | None:
@@ -212,7 +327,10 @@ class Summary:
 
 @dataclass
 class ArticleView:
-    """An article as published: title, body blocks and translation counts."""
+    """An article as published: title, body blocks and translation counts.
+
+    ``counts`` are of distinct sentences by state (one definition with ``i18npub status``).
+    """
 
     slug: str
     date: dt.date | None
@@ -221,6 +339,7 @@ class ArticleView:
     title: BlockView
     body: list[BlockView]
     counts: Counter[str]
+    chinese: int = 0  # distinct sentences whose Chinese side reads in Chinese
 
     @cached_property
     def flow(self) -> list[tuple[str, BlockView | None]]:
@@ -236,11 +355,29 @@ class ArticleView:
         return self.counts[APPROVED] / self.total if self.total else 0.0
 
     @property
+    def share_chinese(self) -> float:
+        return self.chinese / self.total if self.total else 0.0
+
+    @property
     def fallback_count(self) -> int:
-        return self.counts[UNTRANSLATED] + self.counts[WITHHELD]
+        return self.total - self.chinese
+
+    @property
+    def marked(self) -> list[tuple[str, int]]:
+        """The marked states with their counts, in mark order."""
+        return [(state, self.counts[state]) for state in MARK_ORDER if self.counts[state]]
 
     def listed_zh(self, settings: PublishSettings) -> bool:
         return self.total > 0 and self.share_approved >= settings.min_approved
+
+    def zh_index(self, settings: PublishSettings) -> str:
+        """Whether the Chinese index lists the article: reviewed, machine-translated, or not."""
+        if self.listed_zh(settings):
+            return LISTED
+        machine_ok = settings.policy == "mark-machine" and self.chinese > 0
+        if machine_ok and self.share_chinese >= settings.min_approved:
+            return LISTED_MACHINE
+        return UNLISTED
 
     def summary(self, settings: PublishSettings) -> Summary:
         lead = next((b for b in self.body if b.kind == "paragraph"), None)
@@ -249,14 +386,17 @@ class ArticleView:
         return Summary(
             slug=self.slug,
             date=self.date.isoformat() if self.date else None,
-            title_en=" ".join(s.en_text for s in title),
+            title_en=tidy_english(" ".join(s.en_text for s in title)),
             title_zh=_zh_plain(title),
             title_zh_lang=self.title.zh_lang,
             title_zh_state=self.title.marks[0] if self.title.marks else APPROVED,
-            summary_en=" ".join(s.en_text for s in sentences),
+            summary_en=tidy_english(" ".join(s.en_text for s in sentences)),
             summary_zh=[(s.zh_text, s.zh_lang) for s in sentences],
             percent_approved=round(100 * self.share_approved, 1),
             listed_zh=self.listed_zh(settings),
+            percent_chinese=round(100 * self.share_chinese, 1),
+            zh_index=self.zh_index(settings),
+            title_zh_english=self.title.all_english,
         )
 
 
@@ -284,16 +424,16 @@ def publish_article(
     article: Article, entries: Mapping[Key, POEntry], settings: PublishSettings
 ) -> ArticleView:
     """Apply the policy to every sentence of ``article``."""
-    counts: Counter[str] = Counter()
+    seen: dict[Key, Sentence] = {}  # the first occurrence of each distinct sentence
     keys = ArticleKeys.of(article)
     views = [
-        _block_view(index, block, entries, settings, counts, keys)
+        _block_view(index, block, entries, settings, seen, keys)
         for index, block in enumerate(article.blocks)
     ]
     title_index = next((i for i, b in enumerate(article.blocks) if b.kind == "title"), None)
     if title_index is None:
         title_block = Block("title", [Segment(article.title)])
-        title = _block_view(-1, title_block, entries, settings, counts, keys)
+        title = _block_view(-1, title_block, entries, settings, seen, keys)
         title.index = 0
     else:
         title = views.pop(title_index)
@@ -304,7 +444,8 @@ def publish_article(
         source_url=safe_url(article.url) if article.url else None,
         title=title,
         body=views,
-        counts=counts,
+        counts=Counter(s.state for s in seen.values()),
+        chinese=sum(not s.shows_english for s in seen.values()),
     )
 
 
@@ -313,15 +454,15 @@ def _block_view(
     block: Block,
     entries: Mapping[Key, POEntry],
     settings: PublishSettings,
-    counts: Counter[str],
+    seen: dict[Key, Sentence],
     keys: ArticleKeys,
 ) -> BlockView:
     sentences = []
     zh_tag = settings.lang_tag
     for number, segment in enumerate(block.segments if block.translatable else [], start=1):
-        entry = entries.get(keys.key(block, segment))
-        sentence = _sentence(f"b{index}s{number}", segment, entry, settings, zh_tag)
-        counts[sentence.state] += 1
+        key = keys.key(block, segment)
+        sentence = _sentence(f"b{index}s{number}", segment, entries.get(key), settings, zh_tag)
+        seen.setdefault(key, sentence)  # distinct catalog keys, as status counts them
         sentences.append(sentence)
     return BlockView(
         index=index,
@@ -339,7 +480,7 @@ def _sentence(
 ) -> Sentence:
     en, en_text = render_sentence(segment.text, segment.markup)
     state = _state(entry, settings)
-    if state in FALLBACK_STATES or entry is None:
+    if state in SHOWN_IN_ENGLISH or entry is None:
         return Sentence(pair, en, en, en_text, en_text, state, "en")
     zh, zh_text = render_sentence(entry.msgstr, segment.markup, chinese=True)
     if not zh_text:  # a translation of nothing but controls or whitespace

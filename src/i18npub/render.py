@@ -7,8 +7,9 @@ Layout of the output folder (default ``site/``)::
     index.html                         language choice (JS: remembered choice or browser language)
     en/ zh/ bilingual/index.html       newest first
     en/ zh/ bilingual/<slug>/index.html
+    404.html                           bilingual "page not found" (links from the site root)
     en/feed.xml  zh/feed.xml  sitemap.xml  robots.txt   (when ``[site] base_url`` is set)
-    static/site.css  static/site.js
+    static/site.css  static/site.js  static/favicon.svg
 
 Pages come from the built-in theme (``i18npub/theme``); a file of the same name in the
 project's ``templates/`` folder replaces a theme file (``article.html``, ``static/site.css``,
@@ -43,6 +44,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import babel
 import jinja2
@@ -54,17 +56,20 @@ from i18npub import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.pofile import POSyntaxError, parse_po
 from i18npub.publish import (
+    UNLISTED,
     ArticleView,
+    Label,
     PublishSettings,
     Summary,
     catalog_entries,
     publish_article,
 )
+from i18npub.wordbreak import word_breaks
 
 if TYPE_CHECKING:
     from i18npub.project import Project
 
-RENDER_VERSION = "1"  # bump when the same inputs should give different output
+RENDER_VERSION = "2"  # bump when the same inputs should give different output
 VIEWS = ("en", "zh", "bilingual")
 VIEW_LABELS = {"en": "English", "zh": "中文", "bilingual": "中英对照"}
 MANIFEST_NAME = ".i18npub-site.json"
@@ -247,14 +252,27 @@ class Theme:
         ui_tag = "en" if ui == "en" else self.settings.lang_tag
         locale = "en" if ui == "en" else self.settings.language
         env.filters["longdate"] = lambda day: _long_date(day, locale)
+        env.filters["wordbreaks"] = lambda text: word_breaks(
+            text, "zh_Hant" if self.settings.lang_tag == "zh-Hant" else "zh"
+        )
+        env.filters["byline_parts"] = byline_parts
         env.globals.update(
             site=self.settings,
             ui_lang=ui_tag,
             zh_tag=self.settings.lang_tag,
             zh_=lambda message, **variables: zh_gettext(message) % variables,
             csp=Markup(CSP),
+            label=lambda short, long, gap="": Label(short, long, gap, ui_tag),
         )
         return env
+
+
+_BYLINE_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*", re.I)
+
+
+def byline_parts(byline: str) -> list[str]:
+    """A byline's names and roles: "Staff reporter and Jane Doe" → two parts."""
+    return [part for part in _BYLINE_SPLIT_RE.split(byline.strip()) if part]
 
 
 def load_ui_catalog(path: Path) -> gettext.NullTranslations:
@@ -549,12 +567,20 @@ class SiteBuilder:
     def _site_outputs(self, entries: list[Summary]) -> Iterator[Output]:
         listed = {
             "en": entries,
-            "zh": [e for e in entries if e.listed_zh],
+            "zh": [e for e in entries if e.zh_index != UNLISTED],
             "bilingual": entries,
         }
+        withheld = {"en": 0, "zh": len(entries) - len(listed["zh"]), "bilingual": 0}
+        self._note_withheld([e for e in entries if e.zh_index == UNLISTED], len(entries))
         for view in VIEWS:
-            key = _hash(self.global_key, "index", view, _shown(listed[view], view))
-            yield Output(f"{view}/index.html", key, lambda v=view: self._render_index(v, listed[v]))
+            shown = _shown(listed[view], view) + str(withheld[view])
+            key = _hash(self.global_key, "index", view, shown)
+            yield Output(
+                f"{view}/index.html",
+                key,
+                lambda v=view: self._render_index(v, listed[v], withheld[v]),
+            )
+        yield Output("404.html", _hash(self.global_key, "404"), self._render_not_found)
         yield Output("index.html", _hash(self.global_key, "root"), self._render_root)
         for name, data in self.static.items():
             yield Output(name, _hash(data), lambda data=data: data)
@@ -563,9 +589,10 @@ class SiteBuilder:
                 "site.base_url is not set: no canonical links, hreflang, feeds or sitemap"
             )
             return
+        feeds = {"en": entries, "zh": [e for e in entries if e.listed_zh]}
         for view in ("en", "zh"):
-            key = _hash(self.global_key, "feed", view, _shown(listed[view], view))
-            yield Output(f"{view}/feed.xml", key, lambda v=view: self._render_feed(v, listed[v]))
+            key = _hash(self.global_key, "feed", view, _shown(feeds[view], view))
+            yield Output(f"{view}/feed.xml", key, lambda v=view: self._render_feed(v, feeds[v]))
         yield Output(
             "sitemap.xml",
             _hash(self.global_key, "sitemap", _shown(entries, "sitemap")),
@@ -633,11 +660,46 @@ class SiteBuilder:
         template = "bilingual.html" if name == "bilingual" else "article.html"
         return self._render(template, "zh" if zh else "en", page=page, article=view)
 
-    def _render_index(self, view: str, entries: list[Summary]) -> bytes:
+    def _note_withheld(self, withheld: list[Summary], total: int) -> None:
+        """Say in the build report which articles the Chinese index leaves out, and why."""
+        if not withheld:
+            return
+        settings, share = self.settings, f"{self.settings.min_approved:.0%}"
+        if settings.policy == "mark-machine":
+            why = f"less than {share} of their sentences read in Chinese (publish.min_approved)"
+        else:
+            why = (
+                f"less than {share} of their sentences approved "
+                "(publish.min_approved; policy approved-only withholds machine text)"
+            )
+        slugs = ", ".join(e.slug for e in withheld[:5]) + (", …" if len(withheld) > 5 else "")
+        self.warnings.append(
+            f"{len(withheld)} of {total} articles withheld from the Chinese index: {why}: {slugs}"
+        )
+
+    def _render_index(self, view: str, entries: list[Summary], withheld: int = 0) -> bytes:
         page = self._page(view, "", VIEW_LABELS[view], True)
         return self._render(
-            "index.html", "en" if view == "en" else "zh", page=page, entries=entries
+            "index.html",
+            "en" if view == "en" else "zh",
+            page=page,
+            entries=entries,
+            withheld=withheld,
         )
+
+    def _render_not_found(self) -> bytes:
+        """``404.html``: in both languages, with links from the site's root (any depth)."""
+        page = self._page("root", "", "", True)
+        page.view, page.lang, page.noindex = "404", "en", True
+        page.root = urlsplit(self.settings.base_url).path if self.settings.base_url else "/"
+        page.home = page.root
+        page.title = f"Page not found · 找不到页面 | {self.settings.title}"
+        page.switch = [
+            SwitchLink(s.view, s.label, s.lang, s.hreflang, f"{page.root}{s.view}/", False)
+            for s in page.switch
+        ]
+        page.canonical, page.alternates = "", []
+        return self._render("404.html", "en", page=page)
 
     def _render_root(self) -> bytes:
         page = self._page("root", "", "", True)

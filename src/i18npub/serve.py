@@ -127,6 +127,21 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return False
         return not target.is_dir() or (target / "index.html").is_file()
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page gets the site's own ``404.html`` (bilingual, styled), if built."""
+        page = self.root / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def list_directory(self, path):  # type: ignore[no-untyped-def]
         self.send_error(HTTPStatus.NOT_FOUND)
         return None

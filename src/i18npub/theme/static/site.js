@@ -68,10 +68,18 @@
   );
   var lit = [];
 
+  /* data-pair holds one pair id, or several on the marker that stands in the Chinese column
+     for a run of sentences shown only in English. */
+  function pairsOf(element) {
+    return (element.getAttribute("data-pair") || "").split(" ");
+  }
+
   function partners(element) {
-    var pair = element.getAttribute("data-pair");
+    var mine = pairsOf(element);
     return sentences.filter(function (s) {
-      return s.getAttribute("data-pair") === pair;
+      return pairsOf(s).some(function (pair) {
+        return mine.indexOf(pair) >= 0;
+      });
     });
   }
 
