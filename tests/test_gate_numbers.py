@@ -146,3 +146,9 @@ WARNED_ONLY = [
 def test_what_may_be_right_is_not_rejected(source: str, target: str) -> None:
     issues = acceptance_issues(source, target)
     assert issues and all(i.severity == "warning" for i in issues), issues
+
+
+def test_a_repetition_the_source_has_is_no_loop() -> None:
+    source = "Row, row, row your boat, row, row, row your boat, row, row, row your boat."
+    target = "划呀划呀划小船，划呀划呀划小船，划呀划呀划小船。"
+    assert [i for i in acceptance_issues(source, target) if i.severity == "error"] == []

@@ -125,7 +125,7 @@ def acceptance_issues(
         issues.append(Issue("echo", "error", "the source came back untranslated"))
     if is_chinese(lang) and len(_KANA_HANGUL.findall(target)) * 3 > len(CJK_RE.findall(target)):
         issues.append(Issue("script", "error", "the answer is not in Chinese script"))
-    if loop := _LOOP.search(target):
+    if (loop := _LOOP.search(target)) and not source_repeats(source):
         issues.append(Issue("loop", "error", f"a phrase over and over: {loop.group(0)!r}"))
     if absurd := _absurd_length(source, target, lang):
         issues.append(Issue("length", "error", absurd))
@@ -140,6 +140,14 @@ def _demoted(issue: Issue) -> Issue:
     if issue.check == "untranslated":
         return Issue("script", "error", issue.message)
     return Issue(issue.check, "warning", issue.message)
+
+
+def source_repeats(source: str) -> bool:
+    """The source itself says something three times (a list, a chant): repetition in the
+    translation is then no sign of a broken engine."""
+    words = re.findall(r"\w+", source.lower())
+    grams = Counter(zip(words, words[1:], words[2:], strict=False))
+    return bool(grams) and max(grams.values()) >= 3
 
 
 def _squeezed(text: str) -> str:

@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING
 
 from i18npub.article import PLACEHOLDER_RE
 from i18npub.numbers import chinese_expressions, expression_values, source_numbers
-from i18npub.qa import CJK, CJK_RE, URL_OR_EMAIL_RE, fix_chinese_typography, is_chinese
+from i18npub.qa import (
+    CJK,
+    CJK_RE,
+    URL_OR_EMAIL_RE,
+    fix_chinese_typography,
+    is_chinese,
+    source_repeats,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -118,7 +125,7 @@ def _chinese_flags(source: str, text: str, raw: str) -> set[str]:
         flags.add("length")
     if _clauses_lost(source_plain, plain):
         flags.add("clauses")
-    if _repeats(plain):
+    if _repeats(plain) and not source_repeats(source_plain):
         flags.add("repetition")
     if _extra_numbers(source_plain, plain) or _bare_year(source_plain, plain):
         flags.add("numbers")
