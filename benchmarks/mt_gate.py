@@ -58,7 +58,8 @@ class Verdict:
 
     accepted: bool
     flagged: bool
-    unchanged: bool = True
+    unchanged: bool = True  # written as answered, or as the typography fix made it
+    retyped: bool = False  # the typography fix changed it
     reason: str = ""
     flags: str = ""
 
@@ -109,6 +110,7 @@ def run_gate(documents: list[dict], system: str, folder: Path) -> dict[str, Verd
                 True,
                 int(details.get("risk", 0)) >= FLAG_AT,
                 unchanged=entry.msgstr in (answer, fix_chinese_typography(answer)),
+                retyped=entry.msgstr != answer,
                 flags=details.get("flags", ""),
             )
     _reasons_per_sentence(project, verdicts)
@@ -218,6 +220,7 @@ def rates(verdicts: dict[str, Verdict] | None, sentences: list[str]) -> dict[str
         "accepted": percent(len(accepted), len(found)),
         "unchanged": percent(sum(v.unchanged for v in accepted), len(accepted)),
         "flagged": percent(sum(v.flagged for v in found), len(found)),
+        "caught": percent(sum(v.flagged or not v.accepted for v in found), len(found)),
     }
 
 
@@ -237,10 +240,10 @@ def report(documents: list[dict], gates: dict[str, dict[str, dict[str, Verdict] 
             r = rates(per_system[system], sentences[system])
             row.append(f"{r['accepted']} / {r['flagged']}" if r else "n/a")
         weakest = rates(per_system[WEAKEST], worst)
-        row.append(weakest["flagged"] if weakest else "n/a")
+        row.append(f"{weakest['flagged']} / {weakest['caught']}" if weakest else "n/a")
         rows.append(row)
     header = ["gate", *(f"{s}: accepted / flagged %" for s in SYSTEMS)]
-    header.append(f"{WEAKEST} worst 10 % ({len(worst)}): flagged %")
+    header.append(f"{WEAKEST} worst 10 % ({len(worst)}): flagged / flagged or rejected %")
     return table(header, rows)
 
 
@@ -248,6 +251,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show-rejected", action="store_true")
     parser.add_argument("--show-flagged", default="")
+    parser.add_argument("--show-retyped", action="store_true")
     args = parser.parse_args()
     if not WMT.exists():
         sys.exit(f"skipped: {WMT} is missing")
@@ -272,13 +276,20 @@ def main() -> None:
     rows = []
     for system in ("ref_zh_a", "ref_zh_b"):
         found = [v for v in ours[system].values() if v.accepted]
-        rows.append([system, str(len(found)), percent(sum(v.unchanged for v in found), len(found))])
-    print(table(["reference", "accepted", "unchanged %"], rows))
+        unchanged = percent(sum(v.unchanged for v in found), len(found))
+        retyped = sum(v.retyped for v in found)
+        rows.append([system, str(len(found)), unchanged, str(retyped)])
+    print(table(["reference", "accepted", "unchanged %", "of them retyped"], rows))
     if args.show_rejected:
         for system in SYSTEMS:
             for english, verdict in ours[system].items():
                 if not verdict.accepted:
                     print(f"- {system}: {english[:90]!r}: {verdict.reason}")
+    if args.show_retyped:
+        for system in ("ref_zh_a", "ref_zh_b"):
+            for english, verdict in ours[system].items():
+                if verdict.retyped:
+                    print(f"- {system} retyped: {english[:90]!r}")
     if args.show_flagged:
         for english, verdict in ours[args.show_flagged].items():
             if verdict.flagged:
