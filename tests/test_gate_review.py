@@ -127,6 +127,12 @@ def test_entries_without_a_recorded_score_are_scored_from_their_text(translated:
         ("The mayor opened the bridge.", "市长在the bridge开幕。", "latin"),
         ("The mayor opened the bridge.", "市长为大桥大桥大桥剪彩。", "repetition"),
         ("The mayor opened the bridge.", "市长于2031年为大桥剪彩。", "numbers"),
+        ("It opened in 2031 after delays.", "在2031开放经过延误。", "numbers"),
+        (
+            "The pier, which cost a lot, opened; the mayor, who came late, spoke: briefly, well.",
+            "码头开放了市长讲话很简短很好的码头开放了",
+            "clauses",
+        ),
     ],
 )
 def test_risk_flags(source: str, text: str, flag: str) -> None:
@@ -140,3 +146,15 @@ def test_a_sound_translation_has_no_flags() -> None:
         "周一，市长为新大桥剪彩，比原计划晚了一年。",
     )
     assert risk.score == 0 and risk.flags == ()
+
+
+def test_a_broken_catalog_is_one_line_and_the_others_are_listed(translated: Project) -> None:
+    source = translated.root.parent / "second.md"
+    source.write_text("---\nslug: second\ntitle: 第二\n---\n\nThe pier opened.\n", "utf-8")
+    translated.ingest([source])
+    translated.catalog_path("second", "zh_CN").write_text('msgid "x\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["-p", str(translated.root), "review"])
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "second" in errors[0]
+    assert list(ANSWERS)[3] in result.output
