@@ -6,9 +6,10 @@ engine chain of ``i18npub.toml``; the first engine whose answer passes the check
 Everything here sits above the engine interface (:mod:`i18npub.engines.base`) and is the
 same for every engine:
 
-* **protection**: placeholders (``<1>…</1>``, ``<2/>``), URLs, e-mail addresses, numbers and
-  glossary terms become tokens ``[X1X]`` before translation; every token must come back
-  exactly once, or the answer is rejected and the sentence goes to the next engine;
+* **protection**: placeholders (``<1>…</1>``, ``<2/>``), URLs, e-mail addresses and glossary
+  terms become tokens ``[X1X]`` before translation (numbers too with ``protect_numbers``;
+  by default they travel in clear, so that ``60,000`` can become ``6万``); every token must
+  come back exactly once, or the answer is rejected and the sentence goes to the next engine;
 * **dedup and cache**: a text is sent once per run however many articles hold it, and
   answers are kept in ``.i18npub/mt-cache.sqlite3`` (keyed by engine, languages, glossary
   version and the text sent), so a rerun sends nothing it sent before;
@@ -18,8 +19,10 @@ same for every engine:
   puts the engine in a cooldown (``Retry-After``, kept across runs when given); an engine
   that cannot be reached is dropped for the run after one failure;
 * **checks**: Chinese typography is fixed (full-width punctuation, no spaces between
-  characters), then the QA checks of :mod:`i18npub.qa` run; an error (placeholders,
-  numbers, no Chinese, glossary) rejects the answer, a warning is noted in the provenance.
+  characters), then the gate (:func:`i18npub.qa.acceptance_issues`) rejects only what is
+  certainly broken (placeholders, empty, echo, wrong script, absurd length, a loop, a
+  number's value, glossary); what is written carries a risk score and flags
+  (:mod:`i18npub.risk`) in the provenance, for ``i18npub review``.
 
 Results are written with ``edit_catalog`` (a translator's concurrent edit is kept), only into
 entries that are still untranslated, as machine translations (fuzzy, with provenance).
