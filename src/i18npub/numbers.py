@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from i18npub.article import PLACEHOLDER_RE
 
-_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 _NUMBER = r"\d{1,3}(?:,\d{2,3})*,\d{3}|\d+"  # 6,000  2,06,737 (Indian grouping)  2021
@@ -121,24 +121,27 @@ def _source_number(match: re.Match[str], text: str) -> SourceNumber | None:
             values.add(value + 12)
     if _short_year_after_year(match, text):
         values.add(value + 2000 if value < 50 else value + 1900)
-    optional = not post and _after_a_name(text[: match.start()], value)
+    optional = not post and _after_a_name(text, match.start(), value)
     return SourceNumber(shown, frozenset(values), optional=optional)
 
 
 def _short_year_after_year(match: re.Match[str], text: str) -> bool:
     """The 22 of 2021-22 (a season) may be written 2022."""
-    return len(match.group("num")) == 2 and re.search(r"\b\d{4}[-–/]$", text[: match.start()])
+    before = text[max(0, match.start() - 6) : match.start()]
+    return len(match.group("num")) == 2 and bool(re.search(r"\b\d{4}[-–/]$", before))
 
 
-def _after_a_name(before: str, value: Decimal) -> bool:
+def _after_a_name(text: str, start: int, value: Decimal) -> bool:
     """``Windows 10``, ``Boeing 737``: a small whole number right after a capitalised word
     that is neither the first word nor a month or weekday."""
     if value != value.to_integral_value() or value >= 1000:
         return False
+    window = max(0, start - 40)  # a word is shorter; keeps long texts linear
+    before = text[window:start]
     word = _CAPITALISED_WORD_BEFORE.search(before)
     if word is None or word.group(1).lower() in _CALENDAR:
         return False
-    return bool(before[: word.start(1)].strip())
+    return window > 0 or bool(before[: word.start(1)].strip())
 
 
 def _decimal(integer: str, fraction: str | None) -> Decimal | None:

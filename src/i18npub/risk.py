@@ -64,9 +64,12 @@ LENGTH_BAND = (0.17, 0.62)
 _SHORT_SOURCE = 40  # shorter sources (headlines, bylines) vary too much for a length flag
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _REPAIRS = 2  # typography repairs from which an engine's output counts as sloppy
+_SAMPLE = 1000
 
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'’-]*")
-_LATIN_PHRASE = re.compile(r"[A-Za-zÀ-ɏ][\w'’-]*(?:[ ,]+[A-Za-zÀ-ɏ][\w'’-]*){2,}")
+_LATIN_PHRASE = re.compile(  # starts only where a word starts: linear on long texts
+    r"(?<![A-Za-z0-9À-ɏ'’-])[A-Za-zÀ-ɏ][\w'’-]*(?:[ ,]+[A-Za-zÀ-ɏ][\w'’-]*){2,}"
+)
 _IN_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
 _SOURCE_CLAUSE = re.compile(r"[,;:()]|\s[-–—]\s|[.!?](?=\s)")
 _TARGET_CLAUSE = re.compile(r"[，；：（）。！？—、]")
@@ -201,6 +204,7 @@ def _sloppy(raw: str) -> bool:
         return False
     if _SLOPPY.search(raw.strip()):
         return True
+    raw = raw[:_SAMPLE]  # difflib is quadratic: a long answer is judged by its start
     before = re.sub(r"\s+", "", raw)
     after = re.sub(r"\s+", "", fix_chinese_typography(raw))
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
