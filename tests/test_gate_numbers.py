@@ -29,6 +29,7 @@ SAME_VALUES = [
     ("It opened in 2019.", "它于二〇一九年开放。"),
     ("The match starts at 7.30pm.", "比赛于晚上7点半开始。"),
     ("The match starts at 7pm.", "比赛于19点开始。"),
+    ("The match starts at 7 p.m. sharp.", "比赛于19点整开始。"),
     ("Turnout was 64%.", "投票率为百分之六十四。"),
     ("Turnout was 64%.", "投票率为６４％。"),
     ("Between 40-45 people were hurt.", "有40至45人受伤。"),

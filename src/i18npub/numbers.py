@@ -111,14 +111,12 @@ def _source_number(match: re.Match[str], text: str) -> SourceNumber | None:
         return SourceNumber(shown, frozenset(value * 10**e for e in _UNITS[lowered]))
     if post and lowered not in _PLAIN_SUFFIXES:
         return SourceNumber(shown, frozenset({value}), optional=True)  # 5G, 4K, 3D
-    after = text[match.end() :]
-    if scale := _SCALE_AFTER.match(after):
+    if scale := _SCALE_AFTER.match(text, match.end()):
         return SourceNumber(shown, frozenset({value * 10 ** _SCALE_WORDS[scale.group(1).lower()]}))
     values = {value}
-    if lowered == "pm" or (not post and _MERIDIEM_AFTER.match(after, 0)):
-        meridiem = _MERIDIEM_AFTER.match(after)
-        if (lowered == "pm" or (meridiem and meridiem.group(1).lower() == "p")) and value < 12:
-            values.add(value + 12)
+    meridiem = _MERIDIEM_AFTER.match(text, match.end()) if not post else None
+    if (lowered == "pm" or (meridiem and meridiem.group(1).lower() == "p")) and value < 12:
+        values.add(value + 12)  # 5pm: 下午5点 or 17点
     if _short_year_after_year(match, text):
         values.add(value + 2000 if value < 50 else value + 1900)
     optional = not post and _after_a_name(text, match.start(), value)
