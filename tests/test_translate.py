@@ -80,7 +80,7 @@ def entries(project: Project, slug: str) -> dict[str, Any]:
 
 def test_protect_turns_markup_links_numbers_into_tokens_and_back() -> None:
     source = "Visit <1>the site</1> at https://x.example.org/a or a@b.org: 4,200 tonnes, <2/>."
-    protected = protect(source)
+    protected = protect(source, numbers=True)
     assert protected.text == "Visit [X1X]the site[X2X] at [X3X] or [X4X]: [X5X] tonnes, [X6X]."
     answer = "在[X3X]或[X4X]访问[X1X]网站[X2X]：[X5X]吨，[X6X]。"
     assert restore(answer, protected) == (
@@ -89,7 +89,8 @@ def test_protect_turns_markup_links_numbers_into_tokens_and_back() -> None:
 
 
 def test_numbers_before_scale_words_stay_in_clear() -> None:
-    assert protect("It cost $1.2 million in 2030.").text == "It cost $1.2 million in [X1X]."
+    protected = protect("It cost $1.2 million in 2030.", numbers=True)
+    assert protected.text == "It cost $1.2 million in [X1X]."
 
 
 @pytest.mark.parametrize(
@@ -155,7 +156,7 @@ def test_offline_chain_fails_fast_and_records_why_for_status(root: Path) -> None
 
 def test_a_sentence_in_many_articles_is_sent_once(root: Path) -> None:
     with ProviderServer("google") as google:
-        project = configure(root, ["google"], {"google": {"url": google.url}})
+        project = configure(root, ["google"], {"google": {"url": google.url}}, protect_numbers=True)
         for number in range(6):
             add_article(project, f"story-{number}", " ".join([f"Story {number} began.", *SHARED]))
         report = project.translate()
@@ -267,7 +268,8 @@ def test_a_malformed_answer_falls_through_to_the_next_engine(root: Path) -> None
 
 def test_markup_links_and_numbers_never_reach_the_engine_and_come_back(root: Path) -> None:
     with ProviderServer("chatgpt") as chatgpt:
-        project = configure(root, ["chatgpt"], {"chatgpt": {"url": chatgpt.url}})
+        tables = {"chatgpt": {"url": chatgpt.url}}
+        project = configure(root, ["chatgpt"], tables, protect_numbers=True)
         add_article(project, "ferry", FERRY)
         project.translate()
     sent = " ".join(chatgpt.texts)
@@ -283,7 +285,7 @@ def test_dropped_placeholders_are_never_written_and_go_to_the_next_engine(root: 
     with ProviderServer("libre") as broken, ProviderServer("google") as google:
         broken.fault = "drop"
         tables = {"broken": {"type": "libre", "url": broken.url}, "google": {"url": google.url}}
-        project = configure(root, ["broken"], tables)
+        project = configure(root, ["broken"], tables, protect_numbers=True)
         add_article(project, "ferry", FERRY)
         alone = project.translate()
         assert alone.engine("broken").rejected == 2  # the two sentences with tokens

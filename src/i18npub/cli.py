@@ -177,6 +177,46 @@ def check(
 
 
 @app.command()
+def review(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the queue as JSON.")] = False,
+    article: Annotated[list[str] | None, typer.Option(help="Only these article slugs.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many entries (0: all).")] = 0,
+) -> None:
+    """Machine translations waiting for review, riskiest first (score 0-100 and flags)."""
+    from i18npub.review import review_queue
+
+    project = _open()
+    try:
+        queue = review_queue(project, slugs=_known_slugs(project, article))
+    except ProjectError as error:
+        _fail(str(error))
+        return
+    if limit > 0:
+        queue.items = queue.items[:limit]
+    if as_json:
+        typer.echo(json.dumps(queue.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for item in queue.items:
+        flags = ",".join(item.flags) or "-"
+        typer.echo(f"{item.score:3} {item.path}:{item.line} [{flags}] {item.msgid}")
+        typer.echo(f"      {item.msgstr}")
+    for error in queue.errors:
+        typer.echo(f"error: {error}", err=True)
+    flagged = sum(item.flagged for item in queue.items)
+    typer.echo(f"{len(queue.items)} machine translation(s), {flagged} flagged for review")
+
+
+def _known_slugs(project: Project, article: list[str] | None) -> list[str] | None:
+    """The slugs asked for, or None for all; an unknown slug fails with one line."""
+    if not article:
+        return None
+    unknown = [slug for slug in article if slug not in project.slugs()]
+    if unknown:
+        _fail(f"no such article(s): {', '.join(unknown)}")
+    return article
+
+
+@app.command()
 def translate(
     engine: Annotated[
         list[str] | None,

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from i18npub.article import PLACEHOLDER_RE
 from i18npub.lookup import EntryState, outdated_reason, state_of
+from i18npub.numbers import SourceNumber, missing_numbers, source_numbers
+from i18npub.numbers import plain as plain_number
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -104,6 +106,72 @@ def check_translation(
     return issues
 
 
+# The acceptance gate for machine translations ------------------------------------
+
+# Checks whose error means an answer is certainly broken: it is not written.
+REJECTING = frozenset(
+    {"placeholders", "numbers", "glossary", "empty", "echo", "script", "length", "loop"}
+)
+# Length of a translation per character of source beyond which it cannot be one (WMT22 news:
+# human Chinese runs 0.16-0.95 characters per English character, median 0.32).
+ABSURD_RATIO = {"zh": (0.06, 2.0), "": (0.2, 5.0)}
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_LOOP = re.compile(rf"([{CJK}]{{2,}})(?:[，、,\s]*\1){{2,}}")  # a phrase three times in a row
+
+
+def acceptance_issues(
+    source: str, target: str, lang: str = "zh_CN", terms: Iterable[Term] = ()
+) -> list[Issue]:
+    """The checks of a machine translation before it is written: an error (see
+    ``REJECTING``) rejects it, a warning only makes it riskier for review."""
+    if not target.strip():
+        return [Issue("empty", "error", "empty answer")]
+    issues = [_demoted(issue) for issue in check_translation(source, target, lang, terms)]
+    if _squeezed(target) == _squeezed(source) and re.search(r"[A-Za-z]{2}", source):
+        issues.append(Issue("echo", "error", "the source came back untranslated"))
+    if is_chinese(lang) and len(_KANA_HANGUL.findall(target)) * 3 > len(CJK_RE.findall(target)):
+        issues.append(Issue("script", "error", "the answer is not in Chinese script"))
+    if (loop := _LOOP.search(target)) and not source_repeats(source):
+        issues.append(Issue("loop", "error", f"a phrase over and over: {loop.group(0)!r}"))
+    if absurd := _absurd_length(source, target, lang):
+        issues.append(Issue("length", "error", absurd))
+    return issues
+
+
+def _demoted(issue: Issue) -> Issue:
+    """An error of a check that is not certain proof of a broken answer, as a warning (the
+    untranslated check's error, no Chinese at all, stays an error: the wrong script)."""
+    if issue.severity != "error" or issue.check in REJECTING:
+        return issue
+    if issue.check == "untranslated":
+        return Issue("script", "error", issue.message)
+    return Issue(issue.check, "warning", issue.message)
+
+
+def source_repeats(source: str) -> bool:
+    """The source itself says something three times (a list, a chant): repetition in the
+    translation is then no sign of a broken engine."""
+    words = re.findall(r"\w+", source.lower())
+    grams = Counter(zip(words, words[1:], words[2:], strict=False))
+    return bool(grams) and max(grams.values()) >= 3
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
+def _absurd_length(source: str, target: str, lang: str) -> str:
+    if len(source) < 30:
+        return ""
+    low, high = ABSURD_RATIO["zh" if is_chinese(lang) else ""]
+    ratio = len(re.sub(r"\s", "", target)) / len(source)
+    if ratio < low:
+        return f"far too short for its source ({ratio:.2f} characters per source character)"
+    if ratio > high:
+        return f"far too long for its source ({ratio:.2f} characters per source character)"
+    return ""
+
+
 # Markup ----------------------------------------------------------------------
 
 
@@ -143,61 +211,33 @@ def _well_nested(text: str) -> bool:
 
 # Numbers ---------------------------------------------------------------------
 
-_EN_NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
-    r"(?:\s*(thousand|million|billion|trillion|bn|m)\b)?",
-    re.I,
-)
-_ZH_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(千|万|亿|万亿)?")
-_SCALES = {
-    "thousand": 10**3,
-    "million": 10**6,
-    "m": 10**6,
-    "billion": 10**9,
-    "bn": 10**9,
-    "trillion": 10**12,
-    "千": 10**3,
-    "万": 10**4,
-    "亿": 10**8,
-    "万亿": 10**12,
-}
 
-
-_DOTTED_TIME = re.compile(r"\b(\d{1,2})\.(\d{2})(?=\s*[ap]\.?m\b)", re.I)
-
-
-def numbers(text: str, pattern: re.Pattern[str] = _EN_NUMBER) -> Counter[Decimal]:
-    """The numeric values a text states, with scale words applied (1.2 million = 1200000).
-
-    A clock time is its hours and minutes: ``5.30pm`` states 5 and 30 (``下午5点30分``).
-    """
-    values: Counter[Decimal] = Counter()
-    plain = _DOTTED_TIME.sub(r"\1:\2", PLACEHOLDER_RE.sub(" ", text))
-    for match in pattern.finditer(plain):
-        integer, fraction, scale = match.groups()
-        try:
-            value = Decimal(integer.replace(",", "") + (fraction or ""))
-        except InvalidOperation:
-            continue
-        if scale:
-            value *= _SCALES[scale.lower() if scale.isascii() else scale]
-        values[value.normalize()] += 1
-    return values
+def numbers(text: str) -> Counter[Decimal]:
+    """The numeric values an English text states, with scale words applied
+    (1.2 million = 1200000); see :mod:`i18npub.numbers`."""
+    return Counter(value for number in source_numbers(text) for value in number.values)
 
 
 def check_numbers(source: str, target: str, lang: str) -> list[Issue]:
-    """Every number of the source appears in the translation with the same value."""
-    pattern = _ZH_NUMBER if is_chinese(lang) else _EN_NUMBER
-    missing = numbers(source) - numbers(target, pattern)
-    if not missing:
-        return []
-    shown = ", ".join(_plain_number(value) for value in sorted(missing))
-    return [Issue("numbers", "error", f"number(s) of the source missing or changed: {shown}")]
+    """Every number of the source appears in the translation with the same value (Chinese
+    forms count: 6万, 上世纪20年代, 下午5点半); a number that is part of a name (COVID-19,
+    G7) may be left out, which is only a warning."""
+    missing = missing_numbers(source, target, chinese=is_chinese(lang))
+    issues = []
+    if required := [n for n in missing if not n.optional]:
+        shown = ", ".join(_shown(n) for n in required)
+        issues.append(
+            Issue("numbers", "error", f"number(s) of the source missing or changed: {shown}")
+        )
+    if names := [n.text for n in missing if n.optional]:
+        issues.append(
+            Issue("names", "warning", f"name(s) with a number not kept: {', '.join(names)}")
+        )
+    return issues
 
 
-def _plain_number(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _shown(number: SourceNumber) -> str:
+    return plain_number(max(number.values)) if len(number.values) == 1 else number.text
 
 
 # Whitespace and typography ---------------------------------------------------
@@ -251,7 +291,7 @@ def check_chinese_spacing(target: str) -> list[Issue]:
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*)+")
 URL_OR_EMAIL_RE = _URL_OR_EMAIL = re.compile(
-    r"(?:https?://|www\.)[!-~]+?(?=[.,;:!?)]?(?:[^!-~]|$))|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"(?:https?://|www\.)[!-~]+?(?=[.,;:!?)]?(?:[^!-~]|$))|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
 _STOPWORDS = frozenset(
     [
@@ -347,7 +387,11 @@ _FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "
 _SPACES_IN_CJK = re.compile(rf"(?<={_CJK_SIDE})((?:[ \t\u3000]|{_TAG})+)(?={_CJK_SIDE})")
 _PUNCT_AFTER_CJK = re.compile(rf"(?<={_CJK_SIDE})({_TAG}*)([,;:!?]|\.(?!\d))")
 _PUNCT_BEFORE_CJK = re.compile(rf"([,;:!?])({_TAG}*)(?=[{CJK}])")
-_ELLIPSIS_NEAR_CJK = re.compile(rf"(?<=[{CJK}])\.\.\.|\.\.\.(?=[{CJK}])")
+# Two or more dots (or a mix with …) next to Chinese: one Chinese ellipsis ……
+_ELLIPSIS_NEAR_CJK = re.compile(
+    rf"(?<={_CJK_SIDE})(?:\.\s?){{1,}}\.(?:\s?[.…])*|(?:\.\s?){{1,}}\.(?=\s?[{CJK}])"
+    rf"|(?<={_CJK_SIDE})…(?:\s?[.…])+|。{{3,}}"
+)
 _PARENS_AROUND_CJK = re.compile(rf"\(({_TAG}*[{CJK}][^()]*|[^()]*[{CJK}]{_TAG}*)\)")
 _DOUBLED_STOP = re.compile("([。！？])。+")
 

@@ -6,9 +6,10 @@ engine chain of ``i18npub.toml``; the first engine whose answer passes the check
 Everything here sits above the engine interface (:mod:`i18npub.engines.base`) and is the
 same for every engine:
 
-* **protection**: placeholders (``<1>…</1>``, ``<2/>``), URLs, e-mail addresses, numbers and
-  glossary terms become tokens ``[X1X]`` before translation; every token must come back
-  exactly once, or the answer is rejected and the sentence goes to the next engine;
+* **protection**: placeholders (``<1>…</1>``, ``<2/>``), URLs, e-mail addresses and glossary
+  terms become tokens ``[X1X]`` before translation (numbers too with ``protect_numbers``;
+  by default they travel in clear, so that ``60,000`` can become ``6万``); every token must
+  come back exactly once, or the answer is rejected and the sentence goes to the next engine;
 * **dedup and cache**: a text is sent once per run however many articles hold it, and
   answers are kept in ``.i18npub/mt-cache.sqlite3`` (keyed by engine, languages, glossary
   version and the text sent), so a rerun sends nothing it sent before;
@@ -18,8 +19,10 @@ same for every engine:
   puts the engine in a cooldown (``Retry-After``, kept across runs when given); an engine
   that cannot be reached is dropped for the run after one failure;
 * **checks**: Chinese typography is fixed (full-width punctuation, no spaces between
-  characters), then the QA checks of :mod:`i18npub.qa` run; an error (placeholders,
-  numbers, no Chinese, glossary) rejects the answer, a warning is noted in the provenance.
+  characters), then the gate (:func:`i18npub.qa.acceptance_issues`) rejects only what is
+  certainly broken (placeholders, empty, echo, wrong script, absurd length, a loop, a
+  number's value, glossary); what is written carries a risk score and flags
+  (:mod:`i18npub.risk`) in the provenance, for ``i18npub review``.
 
 Results are written with ``edit_catalog`` (a translator's concurrent edit is kept), only into
 entries that are still untranslated, as machine translations (fuzzy, with provenance).
@@ -63,16 +66,18 @@ from i18npub.engines.base import (
     RateLimited,
 )
 from i18npub.fsutil import atomic_write_text
+from i18npub.numbers import chinese_form
 from i18npub.qa import (
     URL_OR_EMAIL_RE,
     Issue,
+    acceptance_issues,
     check_glossary,
     check_numbers,
     check_placeholders,
-    check_translation,
     fix_chinese_typography,
     is_chinese,
 )
+from i18npub.risk import assess
 
 if TYPE_CHECKING:
     from i18npub.glossary import Hit, Term
@@ -115,16 +120,20 @@ def token(number: int) -> str:
     return f"[X{number}X]"
 
 
-def protect(text: str, hits: Sequence[Hit] = (), numbers: bool = True) -> Protected:
+def protect(
+    text: str, hits: Sequence[Hit] = (), numbers: bool = False, chinese: bool = False
+) -> Protected:
     """Replace placeholders, URLs, e-mails, glossary terms and (optionally) numbers by tokens.
 
-    A must-use glossary term's token comes back as the term's translation; everything
-    else comes back as it was.
+    A must-use glossary term's token comes back as the term's translation; a number comes
+    back as Chinese writes it when ``chinese`` (``6,000`` → ``6000``); everything else comes
+    back as it was. Numbers travel in clear by default: an engine must be free to write
+    ``60,000`` as ``6万``, and the number check verifies the values.
     """
     pieces: list[str] = []
     replacements: list[str] = []
     position = 0
-    for start, end, replacement in _protected_spans(text, hits, numbers):
+    for start, end, replacement in _protected_spans(text, hits, numbers, chinese):
         replacements.append(replacement)
         pieces += [text[position:start], token(len(replacements))]
         position = end
@@ -132,7 +141,9 @@ def protect(text: str, hits: Sequence[Hit] = (), numbers: bool = True) -> Protec
     return Protected("".join(pieces), tuple(replacements))
 
 
-def _protected_spans(text: str, hits: Sequence[Hit], numbers: bool) -> list[tuple[int, int, str]]:
+def _protected_spans(
+    text: str, hits: Sequence[Hit], numbers: bool, chinese: bool = False
+) -> list[tuple[int, int, str]]:
     """Non-overlapping spans to protect; earlier kinds win over later ones."""
     candidates = [
         (m.start(), m.end(), m.group(0))
@@ -145,7 +156,7 @@ def _protected_spans(text: str, hits: Sequence[Hit], numbers: bool) -> list[tupl
     ]
     if numbers:
         candidates += [
-            (m.start(), m.end(), m.group(0))
+            (m.start(), m.end(), chinese_form(m.group(0)) if chinese else m.group(0))
             for m in _NUMBER_RE.finditer(text)
             if not _SCALE_WORD_RE.match(text, m.end())
         ]
@@ -689,11 +700,12 @@ class Translator:
     def _prepare(self, language: str, msgids: list[str]) -> _Work:
         """Each sentence protected (tokens) and its glossary terms, ready for the chain."""
         glossary = self.project.glossary()
-        numbers = bool(self.settings.get("protect_numbers", True))
+        numbers = bool(self.settings.get("protect_numbers", False))
+        chinese = is_chinese(language)
         return _Work(
             language,
             glossary.version,
-            {m: protect(m, glossary.find(m, language), numbers) for m in msgids},
+            {m: protect(m, glossary.find(m, language), numbers, chinese) for m in msgids},
             {m: glossary.terms_in(m, language) for m in msgids},
             pending=list(msgids),
         )
@@ -831,6 +843,7 @@ def _accept(outcome: str | Answer, msgid: str, work: _Work, engine: Engine) -> R
     text = text.strip()
     if not text:
         raise Rejected("rejected: empty answer")
+    raw = text  # as the engine wrote it, for the typography flag
     if engine.kind == "mt" and is_chinese(work.language):
         text = fix_chinese_typography(text)
     issues = _acceptance_issues(msgid, text, work.language, engine.kind, work.terms[msgid])
@@ -838,9 +851,11 @@ def _accept(outcome: str | Answer, msgid: str, work: _Work, engine: Engine) -> R
     if errors:
         raise Rejected("rejected: " + "; ".join(errors))
     details = dict(answer.details)
-    warnings = sorted({issue.check for issue in issues if issue.severity != "error"})
-    if warnings:
-        details["qa"] = ",".join(warnings)
+    if engine.kind != "pseudo":
+        risk = assess(msgid, text, work.language, raw=raw, issues=issues)
+        details["risk"] = str(risk.score)
+        if risk.flags:
+            details["flags"] = ",".join(risk.flags)
     return Result(text, engine.name, details)
 
 
@@ -855,7 +870,7 @@ def _acceptance_issues(
             *check_numbers(msgid, text, language),
             *check_glossary(text, terms),
         ]
-    return check_translation(msgid, text, language, terms)
+    return acceptance_issues(msgid, text, language, terms)
 
 
 # The scheduler ---------------------------------------------------------------
