@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from i18npub.article import Article, slugify, validate_slug
+from i18npub.article import Article, numbered_slug, slugify, validate_slug
 from i18npub.catalog import (
     CatalogError,
     CatalogStats,
@@ -62,6 +62,7 @@ class Project:
         self._glossary: Glossary | None = None
         self._translator: Translator | None = None
         self._paths: dict[str, Path] = {}
+        self._slug_numbers: dict[str, int] = {}  # wanted slug -> next number to try
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Project:
@@ -215,10 +216,13 @@ class Project:
         return draft_to_article(draft, slug, document.source, document.digest)
 
     def _free_slug(self, wanted: str, taken: set[str]) -> str:
-        slug, number = wanted, 2
+        """``wanted``, or its first free numbered variant (numbers only grow within a run)."""
+        slug = wanted
+        number = self._slug_numbers.get(wanted, 2)
         while slug in taken or self.article_path(slug).exists():
-            slug = f"{wanted[:55]}-{number}"
+            slug = numbered_slug(wanted, number)
             number += 1
+        self._slug_numbers[wanted] = number
         return slug
 
     def _write(self, article: Article) -> list[CatalogUpdate]:
