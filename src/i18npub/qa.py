@@ -245,7 +245,7 @@ def check_chinese_spacing(target: str) -> list[Issue]:
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*)+")
 URL_OR_EMAIL_RE = _URL_OR_EMAIL = re.compile(
-    r"(?:https?://|www\.)[!-~]+?(?=[.,;:!?)]?(?:[^!-~]|$))|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"(?:https?://|www\.)[!-~]+?(?=[.,;:!?)]?(?:[^!-~]|$))|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
 _STOPWORDS = frozenset(
     [

@@ -29,6 +29,7 @@ the PO, to avoid churn) and shown by ``i18npub status``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import random
@@ -87,7 +88,7 @@ class TranslateError(ValueError):
 
 # Placeholder protection ------------------------------------------------------
 
-TOKEN_RE = re.compile(r"[\[［【]\s*[Xx]\s*(\d{1,3})\s*[Xx]\s*[\]］】]")
+TOKEN_RE = re.compile(r"[\[［【]\s*[Xx]\s*(\d{1,6})\s*[Xx]\s*[\]］】]")  # 30k numbers: 5 digits
 _NUMBER_RE = re.compile(r"(?<![\w.,:/-])\d+(?:[.,:]\d+)*(?!\w|[.,:]\d)")
 # A number before a scale word stays in clear: "1.2 million" must be able to become "120万".
 _SCALE_WORD_RE = re.compile(r"\s+(?:thousand|million|billion|trillion|bn)\b", re.I)
@@ -143,11 +144,15 @@ def _protected_spans(text: str, hits: Sequence[Hit], numbers: bool) -> list[tupl
             for m in _NUMBER_RE.finditer(text)
             if not _SCALE_WORD_RE.match(text, m.end())
         ]
-    taken: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int, str]] = []  # sorted, non-overlapping: bisect, not a scan
+    starts: list[int] = []
     for span in candidates:
-        if all(span[1] <= start or span[0] >= end for start, end, _ in taken):
-            taken.append(span)
-    return sorted(taken)
+        i = bisect.bisect_right(starts, span[0])
+        if (i and taken[i - 1][1] > span[0]) or (i < len(starts) and starts[i] < span[1]):
+            continue
+        starts.insert(i, span[0])
+        taken.insert(i, span)
+    return taken
 
 
 def restore(answer: str, protected: Protected) -> str:
