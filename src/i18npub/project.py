@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -30,6 +31,8 @@ from i18npub.ingest import (
     read_draft,
 )
 from i18npub.qa import Finding, check_catalog
+
+_log = logging.getLogger("i18npub")
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
@@ -63,6 +66,9 @@ class Project:
         self._translator: Translator | None = None
         self._paths: dict[str, Path] = {}
         self._slug_numbers: dict[str, int] = {}  # wanted slug -> next number to try
+        self._damaged: set[str] = set()  # slugs whose article file cannot be read
+        self._rebuilt: dict[str, str] = {}  # source -> slug of its damaged article
+        self.warnings: list[str] = []  # skipped files and the like, each said once
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Project:
@@ -113,23 +119,47 @@ class Project:
         return self.path("locales") / language / "LC_MESSAGES" / f"{validate_slug(slug)}.po"
 
     def slugs(self) -> list[str]:
+        """The articles' slugs; other ``*.json`` files (``._story.json``) are named and skipped."""
         folder = self.path("articles")
-        return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        slugs = []
+        for path in sorted(folder.glob("*.json")):
+            try:
+                slugs.append(validate_slug(path.stem))
+            except ValueError:
+                self.warn(f"{self._display(path)}: skipped: not an article file (invalid name)")
+        return slugs
 
     def load_article(self, slug: str) -> Article:
         path = self.article_path(slug)
         try:
-            return Article.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError) as error:
-            raise ProjectError(f"{path}: cannot load article: {error}") from error
+            article = Article.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            detail = " ".join(str(error).split())[:200]
+            raise ProjectError(f"{self._display(path)}: cannot load article: {detail}") from error
+        if article.slug != slug:
+            raise ProjectError(f"{self._display(path)}: cannot load article: slug mismatch")
+        return article
 
     def articles(self) -> Iterator[Article]:
+        """Every readable article; a damaged file is named once and skipped (ingest rebuilds it)."""
         for slug in self.slugs():
-            yield self.load_article(slug)
+            try:
+                yield self.load_article(slug)
+            except ProjectError as error:
+                self._damaged.add(slug)
+                self.warn(f"{error}; skipped (ingest its source again to rebuild it)")
+
+    def warn(self, message: str) -> None:
+        """Say ``message`` once (on stderr through logging) and keep it in ``warnings``."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+            _log.warning("warning: %s", message)
 
     def save_article(self, article: Article) -> None:
         text = json.dumps(article.to_dict(), ensure_ascii=False, indent=1) + "\n"
-        atomic_write_text(self.article_path(article.slug), text, durable=False)
+        atomic_write_text(self.article_path(article.slug), text)  # fsynced: it marks done
 
     # Ingest -------------------------------------------------------------------
 
@@ -137,6 +167,7 @@ class Project:
         """Ingest files, folders and URLs; one result per source, errors included."""
         known = {article.source: article for article in self.articles()}
         taken = {article.slug for article in known.values()}
+        self._rebuilt = {self._template_source(slug): slug for slug in self._damaged}
         results: list[IngestResult] = []
         for source in sources:
             for item in self._expand(str(source), results):
@@ -183,7 +214,8 @@ class Project:
         updates = self._write(article)
         known[label] = article
         taken.add(article.slug)
-        action = "updated" if previous else "created"
+        rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file
+        action = "updated" if previous or rebuilt else "created"
         result = IngestResult(label, action, article.slug, len(article.segments()))
         result.catalogs = {u.path.parent.parent.name: u.report.as_dict() for u in updates}
         errors = [u.error for u in updates if u.error]
@@ -201,12 +233,26 @@ class Project:
             path.is_file() for path in paths
         )
 
+    def _template_source(self, slug: str) -> str:
+        """The source a template names (``# Source:``), to rebuild a damaged article."""
+        try:
+            with self.template_path(slug).open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return ""
+        match = re.search(r"^# Source: (.+)$", head, re.M)
+        return match.group(1).strip() if match else ""
+
     def _article_from(
         self, document: SourceDocument, previous: Article | None, taken: set[str]
     ) -> Article:
         draft = read_draft(document)
+        damaged = self._rebuilt.get(draft.url or document.source)
         if previous:
             slug = previous.slug
+        elif damaged and damaged not in taken:  # its article file was damaged: same slug
+            slug = damaged
+            self._damaged.discard(slug)
         else:
             try:
                 wanted = validate_slug(draft.slug) if draft.slug else slugify(draft.title)
