@@ -20,7 +20,7 @@ from i18npub.catalog import (
     update_catalogs,
     write_template,
 )
-from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, Config
+from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, LANGUAGE_RE, Config
 from i18npub.fsutil import atomic_write_text, ensure_inside, restore_orphans
 from i18npub.ingest import (
     IngestError,
@@ -79,6 +79,8 @@ class Project:
                 f"{root}: not an i18npub project (no {CONFIG_NAME}; run `i18npub init`)"
             )
         project = cls(root, Config.load(config_path))
+        for warning in project.config.warnings:
+            project.warn(warning)
         project.glossary()  # a broken glossary is reported like a broken i18npub.toml
         for language in project.config.target_languages:  # after a writer was killed
             restore_orphans(project.path("locales") / language / "LC_MESSAGES")
@@ -114,7 +116,7 @@ class Project:
         return self.path("locales") / "templates" / f"{validate_slug(slug)}.pot"
 
     def catalog_path(self, slug: str, language: str) -> Path:
-        if not re.fullmatch(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*", language):
+        if not LANGUAGE_RE.fullmatch(language):
             raise ProjectError(f"invalid language code {language!r}")
         return self.path("locales") / language / "LC_MESSAGES" / f"{validate_slug(slug)}.po"
 
