@@ -290,14 +290,41 @@ class Cache:
 
 
 def _open_cache(path: Path | None) -> sqlite3.Connection:
+    """The cache database; a damaged file is said once, moved aside, and started anew."""
+    import logging
+
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            return db
-        except (OSError, sqlite3.Error):
-            pass  # a read-only project: cache in memory for this run
+        for attempt in (1, 2):
+            db = None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
+                return db
+            except sqlite3.DatabaseError as error:
+                if db is not None:
+                    db.close()
+                busy = isinstance(error, sqlite3.OperationalError)  # locked, cannot open
+                if attempt == 2 or busy or not path.is_file():
+                    break
+                aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+                try:
+                    path.rename(aside)
+                    for suffix in ("-wal", "-shm"):  # its journal goes with it
+                        journal = Path(f"{path}{suffix}")
+                        if journal.exists():
+                            journal.rename(Path(f"{aside}{suffix}"))
+                except OSError:
+                    break
+                logging.getLogger("i18npub").warning(
+                    "warning: %s: damaged (%s); moved aside to %s, starting a new cache",
+                    path,
+                    error,
+                    aside.name,
+                )
+            except OSError:
+                break  # a read-only project: cache in memory for this run
     return sqlite3.connect(":memory:", check_same_thread=False)
 
 
