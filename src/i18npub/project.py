@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -213,7 +214,10 @@ class Project:
             article = self._article_from(document, previous, taken)
         except IngestError as error:
             return IngestResult(label, "error", message=str(error))
-        updates = self._write(article)
+        try:
+            updates = self._write(article)
+        except OSError as error:  # a full disk, a read-only folder: this source only
+            return IngestResult(label, "error", message=f"{label}: {write_error(error)}")
         known[label] = article
         taken.add(article.slug)
         rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file
@@ -374,6 +378,8 @@ class Project:
             )
         except TranslateError as error:
             raise ProjectError(str(error)) from error
+        except (OSError, sqlite3.Error) as error:  # the state file or the cache on a full disk
+            raise ProjectError(f"translate: {write_error(error)}") from error
 
     # Publishing ----------------------------------------------------------------
 
@@ -414,6 +420,13 @@ def _error_finding(label: str, message: str) -> Finding:
     match = re.match(r"^.*?:(\d+): (.*)$", message)
     line, text = (int(match.group(1)), match.group(2)) if match else (0, message)
     return Finding(label, line, "", "syntax", "error", text)
+
+
+def write_error(error: OSError | sqlite3.Error) -> str:
+    """``cannot write <folder>: No space left on device`` (temp file names left out)."""
+    reason = getattr(error, "strerror", None) or " ".join(str(error).split())
+    name = getattr(error, "filename", None)
+    return f"cannot write {Path(name).parent}: {reason}" if name else f"cannot write: {reason}"
 
 
 def result_dict(result: IngestResult) -> dict[str, object]:

@@ -776,6 +776,9 @@ class Translator:
             except CatalogError as error:
                 run.errors.append(str(error))
                 continue
+            except OSError as error:  # a full disk, a read-only folder: this catalog only
+                run.errors.append(f"{path}: cannot write: {error.strerror or error}")
+                continue
             run.filled += len(filled)
             run.pending += len(waiting)
             pending[(language, slug)] = waiting
