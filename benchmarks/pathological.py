@@ -7,6 +7,7 @@ by the ``pseudo`` engine (protection, chunking, PO write) and built; the ratio o
 times should stay near 2 (quadratic would be 4).
 
     .venv/bin/python benchmarks/pathological.py [--size 200000] [--cases sentence,numbers]
+        [--src OTHER/src]   # e.g. an older commit's `git archive` (the "before" column)
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from i18npub.project import Project
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 WORDS = "the council said prices rose in the region over the past year "
 
@@ -41,6 +40,10 @@ def _emphasis(n: int) -> str:
     return "Run *" + WORDS * (n // len(WORDS)) + "* end."
 
 
+def _emphasis_word(n: int) -> str:
+    return "Run *" + "x" * n + "* end."  # one long word (a pasted blob) in emphasis
+
+
 def _many_emphasis(n: int) -> str:
     return "Run " + "*bold* and " * (n // 11) + "end."
 
@@ -53,12 +56,15 @@ CASES: dict[str, Callable[[int], str]] = {
     "sentence": _sentence,
     "numbers": _numbers,
     "emphasis": _emphasis,
+    "emphasis-word": _emphasis_word,
     "many-emphasis": _many_emphasis,
     "chinese": _chinese,
 }
 
 
 def _time_steps(text: str, folder: Path) -> dict[str, float]:
+    from i18npub.project import Project
+
     project = Project.init(folder / "proj", title="Bench")
     config = project.root / "i18npub.toml"
     config.write_text(config.read_text().replace('engines = ["memory"]', 'engines = ["pseudo"]'))
@@ -83,7 +89,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=200_000, help="characters (then doubled)")
     parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--src", type=Path, default=SRC, help="where to import i18npub from")
     args = parser.parse_args()
+    sys.path.insert(0, str(args.src))
+    import i18npub
+
+    print(f"i18npub from {Path(i18npub.__file__).parent}\n")
     print("| case | chars | ingest s | translate s | build s | total s | ratio at 2x |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in args.cases.split(","):
