@@ -134,7 +134,6 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "retries": _number(0, integer=True),
         "backoff": _number(0),
         "max_wait": _number(0),
-        "max_failures": _number(1, integer=True),
     },
     "site": {"base_url": _url, "title": _text, "title_zh": _text},
     "publish": {"policy": _policy, "min_approved": _number(0, 1)},
