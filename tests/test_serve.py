@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,3 +123,40 @@ def test_pages_are_served_with_security_headers(server) -> None:
 )
 def test_only_files_inside_the_site_are_served(server, path: str) -> None:
     assert _get(server, path).status == 404
+
+
+@pytest.mark.parametrize(
+    ("target", "status"),
+    [
+        ("/%00", 400),
+        ("/en/%00index.html", 400),
+        ("/%0d%0aSet-Cookie:x=1", 400),
+        ("/" + "a" * 6000, 414),
+        ("/en/" + "b" * 1500, 404),  # a name longer than the file system allows
+        ("/" + "c/" * 900, 404),
+    ],
+)
+def test_hostile_targets_get_an_answer_not_a_traceback(
+    server, capfd: pytest.CaptureFixture[str], target: str, status: int
+) -> None:
+    assert _get(server, target).status == status
+    assert _get(server, "/zh/tea-exports/").status == 200  # and the server goes on
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_idle_half_sent_request_is_timed_out(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>x</title>")
+    httpd = make_server(site, port=0, quiet=True, timeout=0.5)
+    serve_in_thread(httpd)
+    try:
+        idle = socket.create_connection(httpd.server_address[:2], timeout=30)
+        idle.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        assert idle.recv(100) == b"", "the server kept the half-sent request open"
+        idle.close()
+        response = _get(("127.0.0.1", httpd.server_address[1], site), "/index.html")
+        assert response.status == 200
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

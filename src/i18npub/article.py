@@ -197,7 +197,7 @@ def text_hash(text: str) -> str:
 
 
 def slugify(text: str, max_length: int = 60) -> str:
-    """An ASCII slug: lowercase letters, digits and single hyphens."""
+    """An ASCII slug: lowercase letters, digits and single hyphens (always a valid slug)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = ""
@@ -206,7 +206,21 @@ def slugify(text: str, max_length: int = 60) -> str:
         if len(candidate) > max_length:
             break
         slug = candidate
+    if not slug and words:  # one word longer than the limit: cut it
+        slug = words[0][:max_length]
     return slug or "article"
+
+
+NUMBERED_BASE = 55  # a numbered slug keeps this much of the wanted one, then "-<n>"
+
+
+def numbered_slug(wanted: str, number: int) -> str:
+    """The ``number``-th variant of ``wanted`` (``fire-2``), a valid slug whatever ``wanted`` is.
+
+    The cut never leaves a trailing hyphen, so ``…-rate-`` + ``-2`` cannot become ``--``.
+    """
+    base = wanted[:NUMBERED_BASE].rstrip("-") or "article"
+    return f"{base}-{number}"
 
 
 def validate_slug(slug: str) -> str:

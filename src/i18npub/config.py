@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +47,147 @@ min_approved = 0.5         # below this approved share an article stays out of t
 
 
 class ConfigError(ValueError):
-    """An invalid ``i18npub.toml``."""
+    """An invalid ``i18npub.toml``: one line per problem, each naming its key."""
+
+
+PATH_KEYS = ("content", "articles", "locales", "templates", "site")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")  # zh_CN, zh-Hant, en
+Check = Callable[[Any], str | None]  # a problem with a value, or None
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _language(value: Any) -> str | None:
+    if isinstance(value, str) and LANGUAGE_RE.fullmatch(value):
+        return None
+    return f"{value!r} is not a language code (like zh_CN or en)"
+
+
+def _languages(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return 'must be a non-empty list of language codes, like ["zh_CN"]'
+    return next((problem for problem in map(_language, value) if problem), None)
+
+
+def _relative_path(value: Any) -> str | None:
+    path = Path(value) if isinstance(value, str) and value else None
+    if path is not None and not path.is_absolute() and ".." not in path.parts:
+        return None
+    return "must be a relative path inside the project"
+
+
+def _engine_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(e, str) and e for e in value):
+        return None
+    return "must be a list of engine names"
+
+
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _number(low: float, high: float | None = None, integer: bool = False) -> Check:
+    kinds = int if integer else int | float
+    what = "a whole number" if integer else "a number"
+    bounds = f"from {low:g} to {high:g}" if high is not None else f"≥ {low:g}"
+
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return f"must be {what} {bounds}, not {value!r}"
+        if value < low or (high is not None and value > high) or value != value:
+            return f"must be {what} {bounds}, not {value!r}"
+        return None
+
+    return check
+
+
+def _positive(integer: bool = False) -> Check:
+    inner = _number(0, integer=integer)
+    return lambda value: inner(value) or ("must be more than 0" if value == 0 else None)
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, str) and (not value or re.match(r"^https?://[^\s/]+", value)):
+        return None
+    return "must be an http(s) URL (or empty)"
+
+
+def _policy(value: Any) -> str | None:
+    from i18npub.publish import POLICIES
+
+    return None if value in POLICIES else f"must be one of {', '.join(POLICIES)}"
+
+
+SCHEMA: dict[str, dict[str, Check]] = {
+    "project": {"title": _text, "source_language": _language, "target_languages": _languages},
+    "paths": dict.fromkeys(PATH_KEYS, _relative_path),
+    "ingest": {"max_bytes": _positive(integer=True), "fetch_timeout": _positive()},
+    "translate": {
+        "engines": _engine_list,
+        "glossary": _relative_path,
+        "cache": _flag,
+        "protect_numbers": _flag,
+        "timeout": _positive(),
+        "connect_timeout": _positive(),
+        "retries": _number(0, integer=True),
+        "backoff": _number(0),
+        "max_wait": _number(0),
+    },
+    "site": {"base_url": _url, "title": _text, "title_zh": _text},
+    "publish": {"policy": _policy, "min_approved": _number(0, 1)},
+}
+TABLES_OF_TABLES = ("engines",)  # [engines.NAME]: each engine checks its own keys
+
+
+def check_config(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Every problem (``key: reason``) and every unknown key in a parsed ``i18npub.toml``."""
+    problems: list[str] = []
+    unknown: list[str] = []
+    for section, table in data.items():
+        if section in TABLES_OF_TABLES:
+            if not isinstance(table, dict):
+                problems.append(f"{section}: must be a table ([{section}.NAME])")
+                continue
+            problems += [
+                f"{section}.{name}: must be a table ([{section}.{name}])"
+                for name, value in table.items()
+                if not isinstance(value, dict)
+            ]
+            continue
+        checks = SCHEMA.get(section)
+        if checks is None:
+            unknown.append(section)
+        elif not isinstance(table, dict):
+            problems.append(f"{section}: must be a table ([{section}]), not {type(table).__name__}")
+        else:
+            for key, value in table.items():
+                check = checks.get(key)
+                if check is None:
+                    unknown.append(f"{section}.{key}")
+                elif problem := check(value):
+                    problems.append(f"{section}.{key}: {problem}")
+    return problems, unknown
+
+
+def _outside(root: Path, data: dict[str, Any]) -> list[str]:
+    """Configured folders that resolve (through symlinks) outside the project."""
+    problems = []
+    base = root.resolve()
+    paths = data.get("paths", {})
+    translate = data.get("translate", {})
+    named = {f"paths.{key}": paths.get(key, key) for key in PATH_KEYS}
+    named["translate.glossary"] = translate.get("glossary", "glossary.csv")
+    for key, value in named.items():
+        try:
+            resolved = (base / value).resolve()
+        except (OSError, RuntimeError) as error:  # a symlink loop
+            problems.append(f"{key}: cannot resolve {value!r}: {error}")
+            continue
+        if resolved != base and base not in resolved.parents:
+            problems.append(f"{key}: {value!r} leads outside the project (to {resolved})")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -55,74 +197,47 @@ class Config:
     title: str = "i18npub"
     source_language: str = "en"
     target_languages: tuple[str, ...] = ("zh_CN",)
-    paths: dict[str, str] = field(
-        default_factory=lambda: {
-            "content": "content",
-            "articles": "articles",
-            "locales": "locales",
-            "templates": "templates",
-            "site": "site",
-        }
-    )
+    paths: dict[str, str] = field(default_factory=lambda: {key: key for key in PATH_KEYS})
     max_bytes: int = 10_000_000
     fetch_timeout: float = 15.0
     engines: tuple[str, ...] = ("memory",)  # the machine translation chain
     glossary: str = "glossary.csv"
     raw: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # unknown keys: said, not refused
 
     @classmethod
     def load(cls, path: Path) -> Config:
+        """Read and check the whole file; ConfigError lists every problem, one per line."""
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: cannot read: {error}") from error
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: {error}") from error
-        return cls.from_dict(data, path)
+        return cls.from_dict(data, path, root=path.parent)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], path: Path | str = CONFIG_NAME) -> Config:
+    def from_dict(
+        cls, data: dict[str, Any], path: Path | str = CONFIG_NAME, root: Path | None = None
+    ) -> Config:
+        problems, unknown = check_config(data)
+        if not problems and root is not None:
+            problems = _outside(root, data)
+        if problems:
+            raise ConfigError("\n".join(f"{path}: {problem}" for problem in problems))
         project = data.get("project", {})
         ingest = data.get("ingest", {})
+        translate = data.get("translate", {})
         defaults = cls()
-        paths = {**defaults.paths, **data.get("paths", {})}
-        for key, value in paths.items():
-            if (
-                not isinstance(value, str)
-                or not value
-                or Path(value).is_absolute()
-                or ".." in Path(value).parts
-            ):
-                raise ConfigError(f"{path}: paths.{key} must be a relative path inside the project")
-        targets = project.get("target_languages", list(defaults.target_languages))
-        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
-            raise ConfigError(f"{path}: project.target_languages must be a list of locale names")
-        engines, glossary = _translate_settings(data.get("translate", {}), defaults, path)
         return cls(
-            title=str(project.get("title", defaults.title)),
-            source_language=str(project.get("source_language", defaults.source_language)),
-            target_languages=tuple(targets),
-            paths=paths,
-            max_bytes=int(ingest.get("max_bytes", defaults.max_bytes)),
+            title=project.get("title", defaults.title),
+            source_language=project.get("source_language", defaults.source_language),
+            target_languages=tuple(project.get("target_languages", defaults.target_languages)),
+            paths={**defaults.paths, **data.get("paths", {})},
+            max_bytes=ingest.get("max_bytes", defaults.max_bytes),
             fetch_timeout=float(ingest.get("fetch_timeout", defaults.fetch_timeout)),
-            engines=engines,
-            glossary=glossary,
+            engines=tuple(translate.get("engines", defaults.engines)),
+            glossary=translate.get("glossary", defaults.glossary),
             raw=data,
+            warnings=tuple(f"{path}: unknown key {key!r} (ignored)" for key in unknown),
         )
-
-
-def _translate_settings(
-    translate: dict[str, Any], defaults: Config, path: Path | str
-) -> tuple[tuple[str, ...], str]:
-    """The ``[translate]`` engine chain and glossary path, checked."""
-    engines = translate.get("engines", list(defaults.engines))
-    if not isinstance(engines, list) or not all(isinstance(e, str) and e for e in engines):
-        raise ConfigError(f"{path}: translate.engines must be a list of engine names")
-    glossary = translate.get("glossary", defaults.glossary)
-    if (
-        not isinstance(glossary, str)
-        or Path(glossary).is_absolute()
-        or ".." in Path(glossary).parts
-    ):
-        raise ConfigError(f"{path}: translate.glossary must be a relative path inside the project")
-    return tuple(engines), glossary

@@ -2066,8 +2066,12 @@ def _gnu_lines_fast(
             lines.append(f'{prefix}{name} ""')
         cut = 0
         wide = len(columns) != len(escaped)
+        seen, counted = 0, 0  # wide characters before column ``counted`` (linear, not per line)
         for column in breaks:
-            at = column - columns.count(_WIDE, 0, column) if wide else column
+            if wide:
+                seen += columns.count(_WIDE, counted, column)
+                counted = column
+            at = column - seen
             lines.append(f'{prefix}"{escaped[cut:at]}"')
             cut = at
         lines.append(f'{prefix}"{escaped[cut:]}"')

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from i18npub.article import Article, slugify, validate_slug
+from i18npub.article import Article, numbered_slug, slugify, validate_slug
 from i18npub.catalog import (
     CatalogError,
     CatalogStats,
@@ -19,7 +21,7 @@ from i18npub.catalog import (
     update_catalogs,
     write_template,
 )
-from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, Config
+from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, LANGUAGE_RE, Config
 from i18npub.fsutil import atomic_write_text, ensure_inside, restore_orphans
 from i18npub.ingest import (
     IngestError,
@@ -30,6 +32,8 @@ from i18npub.ingest import (
     read_draft,
 )
 from i18npub.qa import Finding, check_catalog
+
+_log = logging.getLogger("i18npub")
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
@@ -62,6 +66,10 @@ class Project:
         self._glossary: Glossary | None = None
         self._translator: Translator | None = None
         self._paths: dict[str, Path] = {}
+        self._slug_numbers: dict[str, int] = {}  # wanted slug -> next number to try
+        self._damaged: set[str] = set()  # slugs whose article file cannot be read
+        self._rebuilt: dict[str, str] = {}  # source -> slug of its damaged article
+        self.warnings: list[str] = []  # skipped files and the like, each said once
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Project:
@@ -72,6 +80,8 @@ class Project:
                 f"{root}: not an i18npub project (no {CONFIG_NAME}; run `i18npub init`)"
             )
         project = cls(root, Config.load(config_path))
+        for warning in project.config.warnings:
+            project.warn(warning)
         project.glossary()  # a broken glossary is reported like a broken i18npub.toml
         for language in project.config.target_languages:  # after a writer was killed
             restore_orphans(project.path("locales") / language / "LC_MESSAGES")
@@ -107,28 +117,52 @@ class Project:
         return self.path("locales") / "templates" / f"{validate_slug(slug)}.pot"
 
     def catalog_path(self, slug: str, language: str) -> Path:
-        if not re.fullmatch(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*", language):
+        if not LANGUAGE_RE.fullmatch(language):
             raise ProjectError(f"invalid language code {language!r}")
         return self.path("locales") / language / "LC_MESSAGES" / f"{validate_slug(slug)}.po"
 
     def slugs(self) -> list[str]:
+        """The articles' slugs; other ``*.json`` files (``._story.json``) are named and skipped."""
         folder = self.path("articles")
-        return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        slugs = []
+        for path in sorted(folder.glob("*.json")):
+            try:
+                slugs.append(validate_slug(path.stem))
+            except ValueError:
+                self.warn(f"{self._display(path)}: skipped: not an article file (invalid name)")
+        return slugs
 
     def load_article(self, slug: str) -> Article:
         path = self.article_path(slug)
         try:
-            return Article.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError) as error:
-            raise ProjectError(f"{path}: cannot load article: {error}") from error
+            article = Article.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            detail = " ".join(str(error).split())[:200]
+            raise ProjectError(f"{self._display(path)}: cannot load article: {detail}") from error
+        if article.slug != slug:
+            raise ProjectError(f"{self._display(path)}: cannot load article: slug mismatch")
+        return article
 
     def articles(self) -> Iterator[Article]:
+        """Every readable article; a damaged file is named once and skipped (ingest rebuilds it)."""
         for slug in self.slugs():
-            yield self.load_article(slug)
+            try:
+                yield self.load_article(slug)
+            except ProjectError as error:
+                self._damaged.add(slug)
+                self.warn(f"{error}; skipped (ingest its source again to rebuild it)")
+
+    def warn(self, message: str) -> None:
+        """Say ``message`` once (on stderr through logging) and keep it in ``warnings``."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+            _log.warning("warning: %s", message)
 
     def save_article(self, article: Article) -> None:
         text = json.dumps(article.to_dict(), ensure_ascii=False, indent=1) + "\n"
-        atomic_write_text(self.article_path(article.slug), text, durable=False)
+        atomic_write_text(self.article_path(article.slug), text)  # fsynced: it marks done
 
     # Ingest -------------------------------------------------------------------
 
@@ -136,6 +170,7 @@ class Project:
         """Ingest files, folders and URLs; one result per source, errors included."""
         known = {article.source: article for article in self.articles()}
         taken = {article.slug for article in known.values()}
+        self._rebuilt = {self._template_source(slug): slug for slug in self._damaged}
         results: list[IngestResult] = []
         for source in sources:
             for item in self._expand(str(source), results):
@@ -179,10 +214,14 @@ class Project:
             article = self._article_from(document, previous, taken)
         except IngestError as error:
             return IngestResult(label, "error", message=str(error))
-        updates = self._write(article)
+        try:
+            updates = self._write(article)
+        except OSError as error:  # a full disk, a read-only folder: this source only
+            return IngestResult(label, "error", message=f"{label}: {write_error(error)}")
         known[label] = article
         taken.add(article.slug)
-        action = "updated" if previous else "created"
+        rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file
+        action = "updated" if previous or rebuilt else "created"
         result = IngestResult(label, action, article.slug, len(article.segments()))
         result.catalogs = {u.path.parent.parent.name: u.report.as_dict() for u in updates}
         errors = [u.error for u in updates if u.error]
@@ -200,12 +239,26 @@ class Project:
             path.is_file() for path in paths
         )
 
+    def _template_source(self, slug: str) -> str:
+        """The source a template names (``# Source:``), to rebuild a damaged article."""
+        try:
+            with self.template_path(slug).open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return ""
+        match = re.search(r"^# Source: (.+)$", head, re.M)
+        return match.group(1).strip() if match else ""
+
     def _article_from(
         self, document: SourceDocument, previous: Article | None, taken: set[str]
     ) -> Article:
         draft = read_draft(document)
+        damaged = self._rebuilt.get(draft.url or document.source)
         if previous:
             slug = previous.slug
+        elif damaged and damaged not in taken:  # its article file was damaged: same slug
+            slug = damaged
+            self._damaged.discard(slug)
         else:
             try:
                 wanted = validate_slug(draft.slug) if draft.slug else slugify(draft.title)
@@ -215,10 +268,13 @@ class Project:
         return draft_to_article(draft, slug, document.source, document.digest)
 
     def _free_slug(self, wanted: str, taken: set[str]) -> str:
-        slug, number = wanted, 2
+        """``wanted``, or its first free numbered variant (numbers only grow within a run)."""
+        slug = wanted
+        number = self._slug_numbers.get(wanted, 2)
         while slug in taken or self.article_path(slug).exists():
-            slug = f"{wanted[:55]}-{number}"
+            slug = numbered_slug(wanted, number)
             number += 1
+        self._slug_numbers[wanted] = number
         return slug
 
     def _write(self, article: Article) -> list[CatalogUpdate]:
@@ -323,6 +379,8 @@ class Project:
             )
         except TranslateError as error:
             raise ProjectError(str(error)) from error
+        except (OSError, sqlite3.Error) as error:  # the state file or the cache on a full disk
+            raise ProjectError(f"translate: {write_error(error)}") from error
 
     # Publishing ----------------------------------------------------------------
 
@@ -363,6 +421,13 @@ def _error_finding(label: str, message: str) -> Finding:
     match = re.match(r"^.*?:(\d+): (.*)$", message)
     line, text = (int(match.group(1)), match.group(2)) if match else (0, message)
     return Finding(label, line, "", "syntax", "error", text)
+
+
+def write_error(error: OSError | sqlite3.Error) -> str:
+    """``cannot write <folder>: No space left on device`` (temp file names left out)."""
+    reason = getattr(error, "strerror", None) or " ".join(str(error).split())
+    name = getattr(error, "filename", None)
+    return f"cannot write {Path(name).parent}: {reason}" if name else f"cannot write: {reason}"
 
 
 def result_dict(result: IngestResult) -> dict[str, object]:

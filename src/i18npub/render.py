@@ -80,6 +80,8 @@ CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' https: data:; "
     "base-uri 'none'; form-action 'none'"
 )
+# Characters XML 1.0 does not allow, even escaped (its "Char" production).
+XML_INVALID_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 PROTECTED_FOLDERS = ("content", "articles", "locales", "templates")
 _FORMAT_RE = re.compile(r"%\((\w+)\)s")
 _FORMAT_ANY_RE = re.compile(r"%\(\w+\)s|%%")
@@ -646,6 +648,8 @@ class SiteBuilder:
         html = (
             self.theme.environment(ui).get_template(template).render(assets=self.assets, **context)
         )
+        if template.endswith(".xml"):  # feeds, sitemap: U+FFFF or U+0001 would void the file
+            html = XML_INVALID_RE.sub("", html)
         return html.encode("utf-8")
 
     def _render_article(self, view: ArticleView | None, summary: Summary, name: str) -> bytes:

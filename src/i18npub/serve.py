@@ -28,6 +28,8 @@ COOKIE = "i18npub_view"
 VIEWS = ("en", "zh", "bilingual")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+MAX_TARGET = 2048  # characters in a request target; longer ones get 414
+IDLE_TIMEOUT = 20.0  # seconds a connection may wait between bytes of a request
 _QUALITY_RE = re.compile(r"^q=([01](?:\.\d{0,3})?)$")
 
 
@@ -80,9 +82,25 @@ class SiteHandler(SimpleHTTPRequestHandler):
         ".html": "text/html; charset=utf-8",
     }
 
-    def __init__(self, *args, directory: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, *args, directory: str, timeout: float = IDLE_TIMEOUT, **kwargs
+    ) -> None:
         self.root = Path(directory).resolve()
+        self.timeout = timeout  # read by setup(): an idle or half-sent request times out
         super().__init__(*args, directory=str(self.root), **kwargs)
+
+    def parse_request(self) -> bool:
+        """The standard checks, then 414 for a huge target and 400 for control characters."""
+        if not super().parse_request():
+            return False
+        if len(self.path) > MAX_TARGET:
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+            return False
+        target = unquote(self.path)
+        if any(ord(c) < 32 or ord(c) == 127 for c in target):  # %00 and friends
+            self.send_error(HTTPStatus.BAD_REQUEST, "Control character in the path")
+            return False
+        return True
 
     def guess_type(self, path: str | os.PathLike[str]) -> str:
         if str(path).endswith("feed.xml"):
@@ -112,7 +130,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return True
 
     def send_head(self):  # type: ignore[no-untyped-def]
-        if not self._allowed(urlsplit(self.path).path):
+        try:
+            allowed = self._allowed(urlsplit(self.path).path)
+        except (OSError, ValueError):  # a name too long for the file system, and the like
+            allowed = False
+        if not allowed:
             self.send_error(HTTPStatus.NOT_FOUND)
             return None
         return super().send_head()
@@ -158,14 +180,30 @@ class SiteHandler(SimpleHTTPRequestHandler):
         super().log_message(format, *args)
 
 
+class SiteServer(ThreadingHTTPServer):
+    """One thread per connection; a failed connection is one log line, not a traceback."""
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        import sys
+
+        error = sys.exc_info()[1]
+        if not getattr(self, "quiet", False):
+            sys.stderr.write(f"{client_address[0]}: connection dropped: {error!r}\n")
+
+
 def make_server(
-    out: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: bool = False
+    out: Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    quiet: bool = False,
+    timeout: float = IDLE_TIMEOUT,
 ) -> ThreadingHTTPServer:
-    """A server for the site in ``out`` (port 0 picks a free port)."""
+    """A server for the site in ``out`` (port 0 picks a free port); connections idle for
+    ``timeout`` seconds are closed."""
     if not out.is_dir():
         raise FileNotFoundError(f"{out}: no site here (run `i18npub build`)")
-    handler = partial(SiteHandler, directory=str(out))
-    server = ThreadingHTTPServer((host, port), handler)
+    handler = partial(SiteHandler, directory=str(out), timeout=timeout)
+    server = SiteServer((host, port), handler)
     server.daemon_threads = True
     server.quiet = quiet  # type: ignore[attr-defined]
     return server

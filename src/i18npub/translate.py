@@ -32,6 +32,7 @@ the PO, to avoid churn) and shown by ``i18npub status``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import random
@@ -98,7 +99,7 @@ class TranslateError(ValueError):
 
 # Placeholder protection ------------------------------------------------------
 
-TOKEN_RE = re.compile(r"[\[［【]\s*[Xx]\s*(\d{1,3})\s*[Xx]\s*[\]］】]")
+TOKEN_RE = re.compile(r"[\[［【]\s*[Xx]\s*(\d{1,6})\s*[Xx]\s*[\]］】]")  # 30k numbers: 5 digits
 _NUMBER_RE = re.compile(r"(?<![\w.,:/-])\d+(?:[.,:]\d+)*(?!\w|[.,:]\d)")
 # A number before a scale word stays in clear: "1.2 million" must be able to become "120万".
 _SCALE_WORD_RE = re.compile(r"\s+(?:thousand|million|billion|trillion|bn)\b", re.I)
@@ -160,11 +161,15 @@ def _protected_spans(
             for m in _NUMBER_RE.finditer(text)
             if not _SCALE_WORD_RE.match(text, m.end())
         ]
-    taken: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int, str]] = []  # sorted, non-overlapping: bisect, not a scan
+    starts: list[int] = []
     for span in candidates:
-        if all(span[1] <= start or span[0] >= end for start, end, _ in taken):
-            taken.append(span)
-    return sorted(taken)
+        i = bisect.bisect_right(starts, span[0])
+        if (i and taken[i - 1][1] > span[0]) or (i < len(starts) and starts[i] < span[1]):
+            continue
+        starts.insert(i, span[0])
+        taken.insert(i, span)
+    return taken
 
 
 def restore(answer: str, protected: Protected) -> str:
@@ -302,14 +307,41 @@ class Cache:
 
 
 def _open_cache(path: Path | None) -> sqlite3.Connection:
+    """The cache database; a damaged file is said once, moved aside, and started anew."""
+    import logging
+
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            return db
-        except (OSError, sqlite3.Error):
-            pass  # a read-only project: cache in memory for this run
+        for attempt in (1, 2):
+            db = None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
+                return db
+            except sqlite3.DatabaseError as error:
+                if db is not None:
+                    db.close()
+                busy = isinstance(error, sqlite3.OperationalError)  # locked, cannot open
+                if attempt == 2 or busy or not path.is_file():
+                    break
+                aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+                try:
+                    path.rename(aside)
+                    for suffix in ("-wal", "-shm"):  # its journal goes with it
+                        journal = Path(f"{path}{suffix}")
+                        if journal.exists():
+                            journal.rename(Path(f"{aside}{suffix}"))
+                except OSError:
+                    break
+                logging.getLogger("i18npub").warning(
+                    "warning: %s: damaged (%s); moved aside to %s, starting a new cache",
+                    path,
+                    error,
+                    aside.name,
+                )
+            except OSError:
+                break  # a read-only project: cache in memory for this run
     return sqlite3.connect(":memory:", check_same_thread=False)
 
 
@@ -761,6 +793,9 @@ class Translator:
                 edit_catalog(path, _filler(work.results, reasons, filled, waiting))
             except CatalogError as error:
                 run.errors.append(str(error))
+                continue
+            except OSError as error:  # a full disk, a read-only folder: this catalog only
+                run.errors.append(f"{path}: cannot write: {error.strerror or error}")
                 continue
             run.filled += len(filled)
             run.pending += len(waiting)

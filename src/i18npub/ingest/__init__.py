@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,15 +74,44 @@ def load_source(source: str, max_bytes: int, timeout: float, label: str = "") ->
 
 
 def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
+    """A regular file's bytes, at most ``max_bytes`` of them whatever ``st_size`` says.
+
+    Opened without blocking (a FIFO would wait for a writer) and checked on the open
+    descriptor, so a device (``/dev/zero``) or a FIFO is refused, never read.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"{label}: too large ({size} bytes; limit {max_bytes})")
-        return path.read_bytes()
+        mode = path.stat().st_mode  # (a socket cannot even be opened)
+        if not stat.S_ISREG(mode):
+            raise IngestError(f"{label}: not a regular file ({_file_kind(mode)})")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError as error:
         raise IngestError(f"{label}: no such file") from error
     except OSError as error:
         raise IngestError(f"{label}: cannot read: {error.strerror or error}") from error
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise IngestError(f"{label}: not a regular file ({_file_kind(info.st_mode)})")
+            if info.st_size > max_bytes:
+                raise IngestError(f"{label}: too large ({info.st_size} bytes; limit {max_bytes})")
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise IngestError(f"{label}: cannot read: {error.strerror or error}") from error
+    if len(data) > max_bytes:
+        raise IngestError(f"{label}: too large (over {max_bytes} bytes)")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a file")
 
 
 def decode(data: bytes, label: str, charset: str | None = None) -> str:

@@ -24,7 +24,27 @@ _PAIRED = {"strong_open": "strong", "em_open": "emphasis", "link_open": "link"}
 _CLOSERS = {"strong_close", "em_close", "link_close"}
 _PARSER = MarkdownIt("commonmark")
 _USED_KEYS = ("title", "date", "author", "byline", "source", "url", "slug")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same rules, 10x faster
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same rules, 10x faster
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _FrontMatterLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """Safe YAML with 1.2 booleans (``title: yes`` stays text) and dates left as text.
+
+    Dates are parsed by :func:`_date`, so an impossible one (``2026-02-30``) is one
+    clear line instead of an exception from inside the YAML constructor.
+    """
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_YAML_LOADER = _FrontMatterLoader
 
 
 def read_markdown(text: str, source: str) -> Draft:
@@ -56,6 +76,9 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         line = getattr(getattr(error, "problem_mark", None), "line", 0) + 2
         detail = " ".join(str(getattr(error, "problem", None) or error).split())  # one line
         raise IngestError(f"{source}:{line}: invalid front matter: {detail}") from error
+    except ValueError as error:  # an explicitly tagged value YAML cannot build (!!timestamp)
+        detail = " ".join(str(error).split())
+        raise IngestError(f"{source}: invalid front matter: {detail}") from error
     if not isinstance(meta, dict):
         raise IngestError(f"{source}: front matter must be a mapping of keys to values")
     for key in _USED_KEYS:  # str() of a nested alias bomb would never end
@@ -65,15 +88,19 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
 
 
 def _date(value: Any, source: str) -> dt.date | None:
+    """The front matter date; an impossible or unreadable one refuses the source."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    parsed = parse_date_line(str(value))
+    text = str(value).strip()
+    parsed = parse_date_line(text)
     if parsed is None:
-        raise IngestError(f"{source}: front matter date {value!r} is not a date (use 2021-09-09)")
+        try:  # 2021-09-09T10:00:00Z, 2021-09-09 10:00
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise IngestError(f"{source}: front matter date {shown!r} is not a date (use 2021-09-09)")
     return parsed
 
 
