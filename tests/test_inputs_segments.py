@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 from i18npub.pofile import POEntry, _gnu_lines_exact, _gnu_lines_fast, new_po, parse_po
@@ -42,14 +43,16 @@ def test_megabyte_segments_translate_and_write_valid_catalogs(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     entries = [e for e in parse_po(path.read_text(encoding="utf-8")).entries if e.msgstr]
     [totals] = [e for e in entries if e.msgid.startswith("Totals")]
-    assert re.findall(r"\d[\d,.]*\d", totals.msgstr) == numbers.split()  # every number kept
+    # every number kept (numbers travel in clear: the pseudo engine widens their digits)
+    kept = unicodedata.normalize("NFKC", totals.msgstr)
+    assert re.findall(r"\d[\d,.]*\d", kept) == numbers.split()
 
 
 def test_protection_of_thirty_thousand_numbers_round_trips() -> None:
     text = (
         "Totals " + " ".join(f"{i}.{i % 7}" for i in range(30_000)) + " and a@b.org " + "x" * 1000
     )
-    protected = protect(text)
+    protected = protect(text, numbers=True)  # numbers protected, as protect_numbers = true does
     assert len(protected.replacements) == 30_001
     assert restore(protected.text, protected) == text
 
