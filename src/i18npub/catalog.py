@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment, text_hash
-from i18npub.fsutil import atomic_write_text, replace_if_unchanged, restore_orphans
+from i18npub.fsutil import atomic_write_text, recover, replace_if_unchanged
 from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ APPROVED, MACHINE, UNTRANSLATED = "approved", "machine", "untranslated"
 PROVENANCE_PREFIX = "i18npub: "
 FUZZY_MATCH_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) for carrying an old translation
 MAX_WRITE_ATTEMPTS = 20
+BUSY_WAIT = 5.0  # seconds a read waits while another process has the catalog aside
 KIND_NOTES = {
     "title": "title",
     "heading": "heading",
@@ -351,13 +352,24 @@ def _parse(data: bytes, path: Path) -> POFile:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; a catalog a killed writer left moved aside is put back first."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        if not restore_orphans(path.parent):
-            raise
-    return path.read_bytes()
+    """The file's bytes; a catalog a killed writer left moved aside is put back first.
+
+    While another process has the catalog moved aside (its compare-and-swap), the path
+    is missing but the catalog is not: wait up to ``BUSY_WAIT`` seconds for it, then
+    raise CatalogBusy. FileNotFoundError means no catalog, aside or not.
+    """
+    deadline = time.monotonic() + BUSY_WAIT
+    while True:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            state = recover(path)
+            if state == "absent":
+                raise
+        if time.monotonic() > deadline:
+            raise CatalogBusy(f"{path}: another process is rewriting it; try again")
+        if state == "busy":
+            time.sleep(0.005)
 
 
 def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -> bool:

@@ -273,10 +273,10 @@ class Project:
         waiting: Awaiting | None = None,
     ) -> dict:
         path = self.catalog_path(slug, language)
-        if not path.exists():
-            return {"error": f"{path}: missing (run `i18npub ingest` again)"}
         try:
             catalog = read_catalog(path)
+        except FileNotFoundError:  # not merely moved aside by a writer: read_catalog waits
+            return {"error": f"{path}: missing (run `i18npub ingest` again)"}
         except CatalogError as error:
             return {"error": str(error)}
         stats = catalog_stats(catalog)
