@@ -323,7 +323,7 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[int]:
                         " try again"
                     ) from None
                 time.sleep(pause)
-                pause = min(0.05, pause * 2)
+                pause = min(0.01, pause * 2)
         yield fd
     finally:
         os.close(fd)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,8 +23,16 @@ from i18npub.catalog import (
     write_template,
 )
 from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, Config
-from i18npub.fsutil import atomic_write_text, ensure_inside, restore_orphans
+from i18npub.fsutil import (
+    STATE_DIR,
+    LockTimeout,
+    atomic_write_text,
+    ensure_inside,
+    locked,
+    restore_orphans,
+)
 from i18npub.ingest import (
+    Draft,
     IngestError,
     SourceDocument,
     draft_to_article,
@@ -35,6 +46,9 @@ if TYPE_CHECKING:
     from i18npub.glossary import Glossary
     from i18npub.render import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
+
+
+INGEST_LOCK = "ingest.lock"  # in the state folder: held while a source gets its article
 
 
 class ProjectError(Exception):
@@ -133,13 +147,18 @@ class Project:
     # Ingest -------------------------------------------------------------------
 
     def ingest(self, sources: Iterable[str | Path]) -> list[IngestResult]:
-        """Ingest files, folders and URLs; one result per source, errors included."""
+        """Ingest files, folders and URLs; one result per source, errors included.
+
+        Other processes may ingest into the project at the same time: choosing a slug
+        and writing the article happen under the project's ingest lock, after reading
+        the articles those processes wrote, so each source gets one article.
+        """
         known = {article.source: article for article in self.articles()}
-        taken = {article.slug for article in known.values()}
+        index = _SourceIndex(known, {article.slug for article in known.values()})
         results: list[IngestResult] = []
         for source in sources:
             for item in self._expand(str(source), results):
-                results.append(self._ingest_one(item, known, taken))
+                results.append(self._ingest_one(item, index))
         return results
 
     def _expand(self, source: str, results: list[IngestResult]) -> Iterator[str]:
@@ -165,23 +184,23 @@ class Project:
 
         return Path(os.path.relpath(Path(source).resolve(), self.root)).as_posix()
 
-    def _ingest_one(self, source: str, known: dict[str, Article], taken: set[str]) -> IngestResult:
+    def _ingest_one(self, source: str, index: _SourceIndex) -> IngestResult:
         label = self.source_label(source)
         try:
             document = load_source(source, self.config.max_bytes, self.config.fetch_timeout, label)
-            previous = known.get(label)
-            if (
-                previous
-                and previous.source_hash.endswith(document.digest)
-                and self._complete(previous)
-            ):
+            previous = index.known.get(label)
+            if previous and self._unchanged(previous, document):
                 return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
-            article = self._article_from(document, previous, taken)
-        except IngestError as error:
+            draft = read_draft(document)  # the slow part, outside the lock
+            with self._ingest_lock(index):
+                previous = index.known.get(label)  # another process may have ingested it
+                if previous and self._unchanged(previous, document):
+                    return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
+                article = self._article_from(draft, document, previous, index.taken)
+                updates = self._write(article)
+                index.add(article)
+        except (IngestError, LockTimeout) as error:
             return IngestResult(label, "error", message=str(error))
-        updates = self._write(article)
-        known[label] = article
-        taken.add(article.slug)
         action = "updated" if previous else "created"
         result = IngestResult(label, action, article.slug, len(article.segments()))
         result.catalogs = {u.path.parent.parent.name: u.report.as_dict() for u in updates}
@@ -189,6 +208,30 @@ class Project:
         if errors:
             result.action, result.message = "error", "; ".join(errors)
         return result
+
+    def _unchanged(self, article: Article, document: SourceDocument) -> bool:
+        return article.source_hash.endswith(document.digest) and self._complete(article)
+
+    @contextlib.contextmanager
+    def _ingest_lock(self, index: _SourceIndex) -> Iterator[None]:
+        """Hold the project's ingest lock, with ``index`` brought up to date first.
+
+        The lock file holds a token that every writer renews: when it is the one
+        ``index`` last saw, no other process has ingested since, and nothing is read.
+        """
+        with locked(self.root / STATE_DIR / INGEST_LOCK) as fd:
+            token = os.pread(fd, 64, 0)
+            if index.token is None or token != index.token:
+                for slug in sorted(set(self.slugs()) - index.seen):
+                    with contextlib.suppress(ProjectError):  # being rewritten: not one of ours
+                        index.add(self.load_article(slug))
+            index.changed = False
+            yield
+            if index.changed:  # tell the others: an article was written
+                token = secrets.token_hex(8).encode("ascii")
+                os.pwrite(fd, token, 0)
+                os.ftruncate(fd, len(token))
+            index.token, index.changed = token, False
 
     def _complete(self, article: Article) -> bool:
         from i18npub.ingest import INGEST_VERSION
@@ -201,9 +244,8 @@ class Project:
         )
 
     def _article_from(
-        self, document: SourceDocument, previous: Article | None, taken: set[str]
+        self, draft: Draft, document: SourceDocument, previous: Article | None, taken: set[str]
     ) -> Article:
-        draft = read_draft(document)
         if previous:
             slug = previous.slug
         else:
@@ -356,6 +398,26 @@ class Project:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+@dataclass
+class _SourceIndex:
+    """What one ingest call knows: articles by source, slugs taken, article files read."""
+
+    known: dict[str, Article]
+    taken: set[str]
+    seen: set[str] = field(default_factory=set)
+    token: bytes | None = None  # the ingest lock's token when ``known`` was last in step
+    changed: bool = False  # this process wrote an article since
+
+    def __post_init__(self) -> None:
+        self.seen |= self.taken
+
+    def add(self, article: Article) -> None:
+        self.known[article.source] = article
+        self.taken.add(article.slug)
+        self.seen.add(article.slug)
+        self.changed = True
 
 
 def _error_finding(label: str, message: str) -> Finding:
