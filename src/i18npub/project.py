@@ -17,8 +17,12 @@ from i18npub.catalog import (
     CatalogError,
     CatalogStats,
     CatalogUpdate,
+    DriftCache,
     catalog_stats,
+    drift_message,
+    merge_template,
     read_catalog,
+    update_catalog,
     update_catalogs,
     write_template,
 )
@@ -44,11 +48,13 @@ from i18npub.qa import Finding, check_catalog
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
+    from i18npub.pofile import POFile
     from i18npub.render import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
 
 
 INGEST_LOCK = "ingest.lock"  # in the state folder: held while a source gets its article
+DRIFT_CACHE = "in-step.json"  # in the state folder: catalogs found in step with their template
 
 
 class ProjectError(Exception):
@@ -76,6 +82,7 @@ class Project:
         self._glossary: Glossary | None = None
         self._translator: Translator | None = None
         self._paths: dict[str, Path] = {}
+        self._drift_cache: DriftCache | None = None
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Project:
@@ -159,6 +166,7 @@ class Project:
         for source in sources:
             for item in self._expand(str(source), results):
                 results.append(self._ingest_one(item, index))
+        self._save_drift_cache()
         return results
 
     def _expand(self, source: str, results: list[IngestResult]) -> Iterator[str]:
@@ -239,9 +247,57 @@ class Project:
         paths = [self.template_path(article.slug)] + [
             self.catalog_path(article.slug, language) for language in self.config.target_languages
         ]
-        return article.source_hash.startswith(f"{INGEST_VERSION}:") and all(
-            path.is_file() for path in paths
+        return (
+            article.source_hash.startswith(f"{INGEST_VERSION}:")
+            and all(path.is_file() for path in paths)
+            and self._in_step(article.slug)
         )
+
+    def _template(self, slug: str) -> POFile | None:
+        try:
+            return read_catalog(self.template_path(slug))
+        except (OSError, CatalogError):
+            return None
+
+    def _in_step(self, slug: str) -> bool:
+        """True if every catalog of ``slug`` holds exactly its template's sentences."""
+        try:
+            return not any(
+                any(self._drift(slug, language)) for language in self.config.target_languages
+            )
+        except (OSError, CatalogError):  # merging again reports it
+            return False
+
+    def _drift(self, slug: str, language: str, catalog: POFile | None = None) -> tuple[int, int]:
+        """``template_drift`` of one catalog, through the cache of files found in step."""
+        path, template = self.catalog_path(slug, language), self.template_path(slug)
+        return self._drift_cache_for().drift(path, template, catalog)
+
+    def _drift_cache_for(self) -> DriftCache:
+        if self._drift_cache is None:
+            self._drift_cache = DriftCache(self.root / STATE_DIR / DRIFT_CACHE, self.root)
+        return self._drift_cache
+
+    def _save_drift_cache(self) -> None:
+        if self._drift_cache is not None:
+            self._drift_cache.save()
+
+    def merge_stale(self, slugs: Iterable[str], languages: Iterable[str]) -> list[CatalogUpdate]:
+        """Merge again the catalogs out of step with their template (see ``template_drift``)."""
+        updates = []
+        for slug in slugs:
+            for language in languages:
+                try:
+                    stale = any(self._drift(slug, language))
+                except (OSError, CatalogError):
+                    continue  # missing or broken: reported by the command itself
+                template = self._template(slug) if stale else None
+                if template is not None:
+                    title = template.metadata().get("Project-Id-Version", slug)
+                    path = self.catalog_path(slug, language)
+                    updates.append(update_catalog(path, template, language, title))
+        self._save_drift_cache()
+        return updates
 
     def _article_from(
         self, draft: Draft, document: SourceDocument, previous: Article | None, taken: set[str]
@@ -269,6 +325,11 @@ class Project:
         updates = update_catalogs(self, article, template)
         if not any(update.error for update in updates):
             self.save_article(article)
+        for update in updates:  # merged from the template: in step, no need to parse it again
+            if update.data is not None:
+                self._drift_cache_for().record(
+                    update.path, self.template_path(article.slug), update.data
+                )
         return updates
 
     # Status -------------------------------------------------------------------
@@ -297,6 +358,7 @@ class Project:
                 )
             row["machine_translation"] = waiting.article(article.slug)
             rows.append(row)
+        self._save_drift_cache()
         return {
             "articles": rows,
             "totals": {
@@ -321,10 +383,19 @@ class Project:
             return {"error": f"{path}: missing (run `i18npub ingest` again)"}
         except CatalogError as error:
             return {"error": str(error)}
+        try:
+            missing, extra = self._drift(slug, language, catalog)
+        except (OSError, CatalogError):  # no readable template: nothing to compare with
+            missing = extra = 0
+        template = self._template(slug) if missing or extra else None
+        if template is not None:  # count what readers see: the missing sentences in English
+            merge_template(catalog, template)
         stats = catalog_stats(catalog)
         totals[language].add(stats)
         if waiting is not None:
             waiting.add(language, slug, catalog)
+        if missing or extra:
+            return {**stats.as_dict(), "missing": missing, "warning": drift_message(missing, extra)}
         return stats.as_dict()
 
     # Machine translation ---------------------------------------------------------
@@ -356,6 +427,12 @@ class Project:
 
         if self._translator is None:
             self._translator = Translator(self)
+        slugs, languages = list(slugs or ()), list(languages or ())
+        known, targets = self.slugs(), self.config.target_languages
+        self.merge_stale(  # a catalog saved from an old buffer gets its sentences back first
+            [s for s in slugs if s in known] if slugs else known,
+            [lang for lang in languages if lang in targets] if languages else list(targets),
+        )
         try:
             return self._translator.translate(
                 list(engines) if engines else None,
@@ -390,7 +467,16 @@ class Project:
                 except FileNotFoundError:
                     findings.append(Finding(label, 0, "", "catalog", "error", "missing catalog"))
                     continue
+                try:
+                    drift = self._drift(slug, language, catalog)
+                except (OSError, CatalogError):
+                    drift = (0, 0)
+                if any(drift):
+                    findings.append(
+                        Finding(label, 0, "", "template", "error", drift_message(*drift))
+                    )
                 findings += check_catalog(catalog, label, language, self.glossary())
+        self._save_drift_cache()
         return findings
 
     def _display(self, path: Path) -> str:
