@@ -395,7 +395,11 @@ class Project:
         if waiting is not None:
             waiting.add(language, slug, catalog)
         if missing or extra:
-            return {**stats.as_dict(), "missing": missing, "warning": drift_message(missing, extra)}
+            return {
+                **stats.as_dict(),
+                "missing": missing,
+                "warning": f"{self._display(path)}: {drift_message(missing, extra)}",
+            }
         return stats.as_dict()
 
     # Machine translation ---------------------------------------------------------
