@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import random
 import re
 import time
@@ -457,7 +458,7 @@ class DriftCache:
         self, catalog_path: Path, template_path: Path, catalog: POFile | None = None
     ) -> tuple[int, int]:
         """``template_drift`` of the two files (FileNotFoundError / CatalogError as read)."""
-        key = catalog_path.relative_to(self.root).as_posix()
+        key = self._key(catalog_path)
         state = _file_state(catalog_path) + _file_state(template_path)  # before reading
         known = self._load()
         if known.get(key) == state:
@@ -473,10 +474,13 @@ class DriftCache:
         try:
             state = _file_state(catalog_path) + _file_state(template_path)
             if catalog_path.read_bytes() == data:  # read after the state: that state is ours
-                self._load()[catalog_path.relative_to(self.root).as_posix()] = state
+                self._load()[self._key(catalog_path)] = state
                 self._dirty = True
         except OSError:
             pass
+
+    def _key(self, catalog_path: Path) -> str:
+        return os.path.relpath(catalog_path, self.root).replace(os.sep, "/")
 
     def save(self) -> None:
         if self._dirty and self._known is not None:
@@ -495,7 +499,7 @@ class DriftCache:
 
 
 def _file_state(path: Path) -> list[int]:
-    stat = path.stat()
+    stat = os.stat(path)
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 

@@ -242,15 +242,15 @@ class Project:
             index.token, index.changed = token, False
 
     def _complete(self, article: Article) -> bool:
+        """True if the article's template and catalogs exist, in step with each other."""
         from i18npub.ingest import INGEST_VERSION
 
-        paths = [self.template_path(article.slug)] + [
+        template = self.template_path(article.slug)
+        catalogs = [
             self.catalog_path(article.slug, language) for language in self.config.target_languages
         ]
-        return (
-            article.source_hash.startswith(f"{INGEST_VERSION}:")
-            and all(path.is_file() for path in paths)
-            and self._in_step(article.slug)
+        return article.source_hash.startswith(f"{INGEST_VERSION}:") and self._in_step(
+            template, catalogs
         )
 
     def _template(self, slug: str) -> POFile | None:
@@ -259,13 +259,12 @@ class Project:
         except (OSError, CatalogError):
             return None
 
-    def _in_step(self, slug: str) -> bool:
-        """True if every catalog of ``slug`` holds exactly its template's sentences."""
+    def _in_step(self, template: Path, catalogs: list[Path]) -> bool:
+        """True if every catalog exists and holds exactly the template's sentences."""
+        cache = self._drift_cache_for()
         try:
-            return not any(
-                any(self._drift(slug, language)) for language in self.config.target_languages
-            )
-        except (OSError, CatalogError):  # merging again reports it
+            return not any(any(cache.drift(path, template)) for path in catalogs)
+        except (OSError, CatalogError):  # missing (merging creates it) or broken (reported)
             return False
 
     def _drift(self, slug: str, language: str, catalog: POFile | None = None) -> tuple[int, int]:
