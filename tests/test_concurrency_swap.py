@@ -267,3 +267,15 @@ def test_a_writer_killed_in_the_window_as_pid_1_gets_its_catalog_back_from_the_n
     assert done.returncode == 0, done.stderr
     assert path.read_bytes() == before, done.stdout  # put back, not started empty
     _assert_kept(path, approved)
+
+
+def test_a_swap_record_never_leads_outside_the_project(tmp_path: Path) -> None:
+    project, _, path, _ = _project(tmp_path / "p")
+    outside = tmp_path / "outside.po"
+    journal = project.root / ".i18npub" / "swaps"
+    journal.mkdir(parents=True, exist_ok=True)
+    (journal / "feed.swap").write_text('{"path": "../outside.po", "aside": "' + path.name + '"}')
+    (journal / "f00d.swap").write_text(f'{{"path": "{outside}", "aside": "x"}}')
+    Project.open(project.root)
+    assert not outside.exists() and path.exists()
+    assert not list(journal.glob("*.swap"))

@@ -214,7 +214,10 @@ def _finish_record(record: Path, root: Path, scan: SwapScan) -> None:
 def _record_names(fd: int, root: Path) -> tuple[Path, Path] | None:
     try:
         names = json.loads(os.pread(fd, 65536, 0).decode("utf-8"))
-        return root / names["path"], root / names["aside"]
+        path, aside = Path(names["path"]), Path(names["aside"])
+        if path.is_absolute() or aside.is_absolute() or ".." in path.parts + aside.parts:
+            return None  # not a record this module wrote: never follow it out of the project
+        return root / path, root / aside
     except (ValueError, KeyError, TypeError):
         return None  # still being written, or its writer died before writing it
 

@@ -283,7 +283,7 @@ class Project:
 
     def merge_stale(self, slugs: Iterable[str], languages: Iterable[str]) -> list[CatalogUpdate]:
         """Merge again the catalogs out of step with their template (see ``template_drift``)."""
-        updates = []
+        updates, languages = [], list(languages)
         for slug in slugs:
             for language in languages:
                 try:
