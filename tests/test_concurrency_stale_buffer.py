@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from i18npub import pipeline
 from i18npub.catalog import entry_state, read_catalog
+from i18npub.pipeline import RunOptions
 from i18npub.project import Project
 
 from .mt_servers import ProviderServer
@@ -68,6 +70,9 @@ def test_ingest_merges_a_catalog_saved_from_an_old_buffer_again(tmp_path: Path) 
     project = Project.init(tmp_path / "p", title="Stale")
     source = tmp_path / "ferry.md"
     path = _stale_save(project, source)
+    options = RunOptions(sources=(str(source),), steps=("ingest",), dry_run=True)
+    [planned] = pipeline.run(project, options).ingest
+    assert planned.action == "would update", planned  # the dry run says what ingest will do
     [again] = project.ingest([source])
     assert again.action == "updated", again  # not "unchanged"
     entries = {e.msgid: e for e in read_catalog(path).entries}

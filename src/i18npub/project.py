@@ -241,6 +241,11 @@ class Project:
                 os.ftruncate(fd, len(token))
             index.token, index.changed = token, False
 
+    def is_complete(self, article: Article) -> bool:
+        """True if the article's template and catalogs exist, in step with each other
+        (what an ingest of its unchanged source checks before saying "unchanged")."""
+        return self._complete(article)
+
     def _complete(self, article: Article) -> bool:
         """True if the article's template and catalogs exist, in step with each other."""
         from i18npub.ingest import INGEST_VERSION
