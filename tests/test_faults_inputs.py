@@ -106,7 +106,7 @@ def test_bad_sources_get_clear_errors_and_touch_nothing_else(world: tuple[Projec
     assert {p: p.read_bytes() for p in good_files} == good_files, "a good article changed"
     assert _tree(root, project.root) == outside, "something was written outside the project"
     made = {p.relative_to(project.root).parts[0] for p in project.root.rglob("*") if p.is_file()}
-    assert made <= {"i18npub.toml", "articles", "locales"}, made
+    assert made <= {"i18npub.toml", "articles", "locales", ".i18npub"}, made
     slugs = project.slugs()
     assert len(slugs) == 2 + sum(1 for words in expected.values() if not words)
     assert not any(".." in slug or "/" in slug for slug in slugs)

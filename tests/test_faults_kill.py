@@ -17,6 +17,8 @@ import random
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -262,7 +264,9 @@ class _OsWithLink:
 
 
 def test_orphans_are_restored_only_for_dead_writers(tmp_path: Path) -> None:
-    live = tmp_path / f".a.po.{os.getpid()}.1.old"  # this process: still writing
+    """Aside copies named by older versions (writer's PID), migrated by the first scan."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    live = tmp_path / f".a.po.{sleeper.pid}.1.old"  # an older version, still writing
     live.write_text("live")
     dead_pid = _dead_pid()
     dead = tmp_path / f".b.po.{dead_pid}.1.old"
@@ -270,12 +274,22 @@ def test_orphans_are_restored_only_for_dead_writers(tmp_path: Path) -> None:
     superseded = tmp_path / f".c.po.{dead_pid}.2.old"
     superseded.write_text("old")
     (tmp_path / "c.po").write_text("newer")
-    assert fsutil.restore_orphans(tmp_path) == []  # no swap ever happened here: not looked for
-    (tmp_path / fsutil.ASIDE_MARKER).touch()  # what a writer does before moving a file aside
-    assert fsutil.restore_orphans(tmp_path) == [tmp_path / "b.po"]
-    assert (tmp_path / "b.po").read_text() == "dead writer's catalog"
-    assert (tmp_path / "c.po").read_text() == "newer" and not superseded.exists()
-    assert live.exists() and not (tmp_path / "a.po").exists()
+    mine = tmp_path / f".d.po.{os.getpid()}.3.old"  # a PID-named copy is never this process's
+    mine.write_text("a killed PID 1's catalog")
+    try:
+        assert fsutil.restore_orphans(tmp_path) == []  # no swap ever happened here
+        (tmp_path / fsutil.LEGACY_MARKER).touch()  # what older versions did before a swap
+        restored = fsutil.restore_orphans(tmp_path)
+        assert sorted(restored) == [tmp_path / "b.po", tmp_path / "d.po"]
+        assert (tmp_path / "b.po").read_text() == "dead writer's catalog"
+        assert (tmp_path / "c.po").read_text() == "newer" and not superseded.exists()
+        assert live.exists() and not (tmp_path / "a.po").exists()
+        assert (tmp_path / fsutil.LEGACY_MARKER).exists()  # kept while a writer lives
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert fsutil.restore_orphans(tmp_path) == [tmp_path / "a.po"]
+    assert not (tmp_path / fsutil.LEGACY_MARKER).exists()
 
 
 def _dead_pid() -> int:

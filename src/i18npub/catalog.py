@@ -15,7 +15,10 @@ text returns, unless a newer translation of the same or a trivially equal text i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+import os
 import random
 import re
 import time
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment
-from i18npub.fsutil import atomic_write_text, replace_if_unchanged, restore_orphans
+from i18npub.fsutil import atomic_write_text, recover, replace_if_unchanged
 from i18npub.lookup import (  # provenance and states are re-exported for older imports
     PROVENANCE_PREFIX as PROVENANCE_PREFIX,
 )
@@ -51,6 +54,7 @@ APPROVED, MACHINE, UNTRANSLATED = EntryState.APPROVED, EntryState.MACHINE, Entry
 OUTDATED, PSEUDO = EntryState.OUTDATED, EntryState.PSEUDO
 FUZZY_MATCH_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) for carrying an old translation
 MAX_WRITE_ATTEMPTS = 20
+BUSY_WAIT = 5.0  # seconds a read waits while another process has the catalog aside
 KIND_NOTES = {
     "title": "title",
     "heading": "heading",
@@ -356,6 +360,7 @@ class CatalogUpdate:
     path: Path
     report: MergeReport = field(default_factory=MergeReport)
     error: str = ""
+    data: bytes | None = None  # what the merge left in the file (in step with the template)
 
 
 def new_catalog(template: POFile, language: str, title: str) -> POFile:
@@ -401,13 +406,24 @@ def _parse(data: bytes, path: Path) -> POFile:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; a catalog a killed writer left moved aside is put back first."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        if not restore_orphans(path.parent):
-            raise
-    return path.read_bytes()
+    """The file's bytes; a catalog a killed writer left moved aside is put back first.
+
+    While another process has the catalog moved aside (its compare-and-swap), the path
+    is missing but the catalog is not: wait up to ``BUSY_WAIT`` seconds for it, then
+    raise CatalogBusy. FileNotFoundError means no catalog, aside or not.
+    """
+    deadline = time.monotonic() + BUSY_WAIT
+    while True:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            state = recover(path)
+            if state == "absent":
+                raise
+        if time.monotonic() > deadline:
+            raise CatalogBusy(f"{path}: another process is rewriting it; try again")
+        if state == "busy":
+            time.sleep(0.005)
 
 
 def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -> bool:
@@ -418,6 +434,13 @@ def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -
     we work (a translator saved), the work is redone on the new contents. Returns
     True if the file was written.
     """
+    return _edit_catalog(path, change)[0]
+
+
+def _edit_catalog(
+    path: Path, change: Callable[[POFile | None], POFile | None]
+) -> tuple[bool, bytes | None]:
+    """``edit_catalog``, and the bytes the file holds as a result (None: nothing to write)."""
     for attempt in range(MAX_WRITE_ATTEMPTS):
         if attempt:
             time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
@@ -428,13 +451,13 @@ def edit_catalog(path: Path, change: Callable[[POFile | None], POFile | None]) -
         catalog = None if original is None else _parse(original, path)
         result = change(catalog)
         if result is None:
-            return False
+            return False, None
         data = result.dumps().encode("utf-8")
         if data == original:
-            return False
+            return False, data
         # A new catalog holds no one's work yet: no need to fsync it.
         if replace_if_unchanged(path, original, data, durable=original is not None):
-            return True
+            return True, data
     raise CatalogBusy(f"{path}: kept changing while being updated; try again")
 
 
@@ -453,10 +476,91 @@ def update_catalog(path: Path, template: POFile, language: str, title: str) -> C
         return catalog
 
     try:
-        update.report.changed = edit_catalog(path, change)
+        update.report.changed, update.data = _edit_catalog(path, change)
     except CatalogError as error:
         update.error = str(error)
     return update
+
+
+def template_drift(catalog: POFile, template: POFile) -> tuple[int, int]:
+    """``(missing, extra)``: template sentences the catalog lacks, and active entries the
+    template no longer has; both 0 when the catalog is in step with its template.
+
+    Not 0 after a catalog was saved from an editor buffer opened before the last merge.
+    """
+    active = {entry_key(e) for e in catalog.entries if e.msgid and not e.obsolete}
+    wanted = {entry_key(e) for e in template.entries if e.msgid}
+    return len(wanted - active), len(active - wanted)
+
+
+class DriftCache:
+    """Pairs of catalog and template file states already found in step (``template_drift``),
+    so that files nobody touched since are not parsed again. Kept in a JSON file; a file's
+    state is its inode, size, mtime and ctime (any write or replacement changes ctime).
+    """
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path, self.root = path, root
+        self._known: dict[str, list[int]] | None = None
+        self._dirty = False
+
+    def drift(
+        self, catalog_path: Path, template_path: Path, catalog: POFile | None = None
+    ) -> tuple[int, int]:
+        """``template_drift`` of the two files (FileNotFoundError / CatalogError as read)."""
+        key = self._key(catalog_path)
+        state = _file_state(catalog_path) + _file_state(template_path)  # before reading
+        known = self._load()
+        if known.get(key) == state:
+            return 0, 0
+        template = read_catalog(template_path)
+        drift = template_drift(catalog or read_catalog(catalog_path), template)
+        if not any(drift):
+            known[key], self._dirty = state, True
+        return drift
+
+    def record(self, catalog_path: Path, template_path: Path, data: bytes) -> None:
+        """Remember the catalog as in step if it still holds ``data`` (a merge's result)."""
+        try:
+            state = _file_state(catalog_path) + _file_state(template_path)
+            if catalog_path.read_bytes() == data:  # read after the state: that state is ours
+                self._load()[self._key(catalog_path)] = state
+                self._dirty = True
+        except OSError:
+            pass
+
+    def _key(self, catalog_path: Path) -> str:
+        return os.path.relpath(catalog_path, self.root).replace(os.sep, "/")
+
+    def save(self) -> None:
+        if self._dirty and self._known is not None:
+            with contextlib.suppress(OSError):  # only a cache
+                atomic_write_text(self.path, json.dumps(self._known), durable=False)
+            self._dirty = False
+
+    def _load(self) -> dict[str, list[int]]:
+        if self._known is None:
+            try:
+                known = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                known = {}
+            self._known = known if isinstance(known, dict) else {}
+        return self._known
+
+
+def _file_state(path: Path) -> list[int]:
+    stat = os.stat(path)
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+def drift_message(missing: int, extra: int) -> str:
+    """One line for a catalog out of step with its template (see ``template_drift``)."""
+    parts = [f"{missing} sentence(s) of the article missing"] if missing else []
+    parts += [f"{extra} removed sentence(s) still active"] if extra else []
+    return (
+        f"{' and '.join(parts)} (saved from a copy older than the last ingest?);"
+        " run `i18npub ingest` to merge it again"
+    )
 
 
 # Statistics ------------------------------------------------------------------

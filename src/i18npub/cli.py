@@ -129,6 +129,8 @@ def _print_status(report: dict) -> None:
         for state in row["languages"].values():
             if "error" in state:
                 typer.echo(f"error: {state['error']}", err=True)
+            if "warning" in state:
+                typer.echo(f"warning: {state['warning']}", err=True)
     _print_awaiting(report.get("machine_translation", {}))
 
 

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import json
 import os
 import re
+import secrets
 import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-_ASIDE_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.\d+\.old$")
-# Touched in a folder before any file in it is moved aside, so that looking for orphans
-# (a directory listing) is only needed in folders where a swap ever happened.
-ASIDE_MARKER = ".i18npub-swaps"
+from i18npub.config import CONFIG_NAME
+
+STATE_DIR = ".i18npub"  # a project's run state, beside i18npub.toml
+SWAPS = "swaps"  # in the state folder: one locked record per catalog moved aside
+LOCK_TIMEOUT = 60.0  # seconds to wait for another process's project lock
+# Versions up to 0.x named aside copies after their writer's PID and touched this marker
+# among the catalogs (which broke ``pocount`` on the folder); both are migrated.
+LEGACY_MARKER = ".i18npub-swaps"
+_LEGACY_ASIDE_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.\d+\.old$")
 
 
 class UnsafePathError(ValueError):
@@ -55,31 +66,42 @@ def replace_if_unchanged(
     A compare-and-swap for files that people edit while we work: the current
     file is moved aside atomically and compared; the new file is put in place
     with ``os.link``, which fails if anyone created the path in the meantime.
-    Returns False (and leaves any newer edit in place) when the file changed.
+    While the file is aside, a locked record in the project's state folder says so
+    (see ``recover``). Returns False (and leaves any newer edit in place) when the
+    file changed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     new_tmp = _write_temp(path, data, durable)
-    aside = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.old")
     try:
-        if expected is not None:
-            (path.parent / ASIDE_MARKER).touch(exist_ok=True)
+        if expected is None:
             try:
-                os.rename(path, aside)
-            except FileNotFoundError:
+                os.link(new_tmp, path)
+            except FileExistsError:
                 return False
-            if aside.read_bytes() != expected:
-                _restore(aside, path)
-                return False
-        try:
-            os.link(new_tmp, path)
-        except FileExistsError:
-            if expected is not None:
-                aside.unlink(missing_ok=True)  # a newer edit now stands at path
-            return False
-        aside.unlink(missing_ok=True)
-        return True
+            return True
+        with _swap_record(path) as aside:
+            return aside is not None and _swap(path, aside, expected, new_tmp)
     finally:
         new_tmp.unlink(missing_ok=True)
+
+
+def _swap(path: Path, aside: Path, expected: bytes, new_tmp: Path) -> bool:
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return False
+    done = False
+    try:
+        if aside.read_bytes() == expected:
+            with contextlib.suppress(FileExistsError):  # else a newer edit stands there: it wins
+                os.link(new_tmp, path)
+                done = True
+        return done
+    finally:
+        if done:
+            aside.unlink(missing_ok=True)
+        else:
+            _restore(aside, path)
 
 
 def _write_temp(path: Path, data: bytes, durable: bool = True) -> Path:
@@ -107,31 +129,131 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def restore_orphans(folder: Path) -> list[Path]:
-    """Put back files that a killed ``replace_if_unchanged`` left moved aside; return them.
+# Swap records ---------------------------------------------------------------
+#
+# A writer about to move ``x.po`` aside creates ``<state>/swaps/<token>.swap`` naming the
+# aside copy, and holds an ``flock`` on it until the swap is over. The kernel drops the
+# lock when the writer dies, however it dies, so a record whose lock can be taken belongs
+# to a dead writer, whatever PIDs the processes had (in a container every start is PID 1).
 
-    Only files of processes that no longer run are touched. If a file stands at the path
-    again (the killed writer had linked its new version, or someone saved since), that
-    newer file wins and the aside copy is dropped, as the writer would have done.
+
+@contextlib.contextmanager
+def _swap_record(path: Path) -> Iterator[Path | None]:
+    """Record and lock a swap of ``path``; yield its aside path (None: retry the swap)."""
+    journal = state_dir(path.parent) / SWAPS
+    journal.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(8)
+    aside = path.with_name(f".{path.name}.aside-{token}.old")
+    record = journal / f"{token}.swap"
+    fd = os.open(record, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        root = journal.parent.parent
+        names = {"path": os.path.relpath(path, root), "aside": os.path.relpath(aside, root)}
+        os.write(fd, json.dumps(names).encode("utf-8"))
+        if os.fstat(fd).st_nlink == 0:  # taken for a dead writer's before we locked it
+            yield None
+            return
+        yield aside
+        record.unlink(missing_ok=True)  # the swap is over (the aside copy is gone)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class SwapScan:
+    """What ``restore_orphans`` found: copies put back, and paths a live writer has aside."""
+
+    restored: list[Path] = field(default_factory=list)
+    busy: set[Path] = field(default_factory=set)
+
+
+def scan_swaps(folder: Path) -> SwapScan:
+    """Finish the swaps of dead writers in ``folder``'s project; name the live ones.
+
+    A dead writer's aside copy is linked back to its path, unless a file stands there
+    again (the writer had linked its new version, or someone saved since): that newer
+    file wins and the copy is dropped, as the writer would have done. Folders written
+    by older versions (a marker file among the catalogs) are migrated on the way.
     """
-    restored: list[Path] = []
-    if not (folder / ASIDE_MARKER).exists():  # no file here was ever moved aside
-        return restored
+    scan = SwapScan()
+    journal = state_dir(folder) / SWAPS
+    try:
+        records = [entry.path for entry in os.scandir(journal) if entry.name.endswith(".swap")]
+    except FileNotFoundError:
+        records = []
+    for record in records:
+        _finish_record(Path(record), journal.parent.parent, scan)
+    _migrate_legacy(folder, scan)
+    return scan
+
+
+def _finish_record(record: Path, root: Path, scan: SwapScan) -> None:
+    try:
+        fd = os.open(record, os.O_RDWR)
+    except FileNotFoundError:
+        return  # its writer just finished
+    try:
+        names = _record_names(fd, root)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # its writer is alive: the file is aside for a moment
+            if names:
+                scan.busy.add(names[0])
+            return
+        names = _record_names(fd, root)  # written before the writer let go
+        if names and names[1].exists() and _relink(names[1], names[0]):
+            scan.restored.append(names[0])
+        if names:
+            names[1].unlink(missing_ok=True)
+        record.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+
+
+def _record_names(fd: int, root: Path) -> tuple[Path, Path] | None:
+    try:
+        names = json.loads(os.pread(fd, 65536, 0).decode("utf-8"))
+        path, aside = Path(names["path"]), Path(names["aside"])
+        if path.is_absolute() or aside.is_absolute() or ".." in path.parts + aside.parts:
+            return None  # not a record this module wrote: never follow it out of the project
+        return root / path, root / aside
+    except (ValueError, KeyError, TypeError):
+        return None  # still being written, or its writer died before writing it
+
+
+def _relink(aside: Path, path: Path) -> bool:
+    try:
+        os.link(aside, path)
+    except (FileExistsError, FileNotFoundError):
+        return False
+    return True
+
+
+def _migrate_legacy(folder: Path, scan: SwapScan) -> None:
+    """Aside copies named after their writer's PID, and the marker older versions kept here."""
+    marker = folder / LEGACY_MARKER
+    if not marker.exists():
+        return
+    live = 0
     for aside in folder.glob(".*.old"):
-        match = _ASIDE_RE.match(aside.name)
-        if match is None or _running(int(match["pid"])):
+        match = _LEGACY_ASIDE_RE.match(aside.name)
+        if match is None:
+            continue
+        pid = int(match["pid"])
+        if pid != os.getpid() and _pid_alive(pid):  # an older version, still writing
+            scan.busy.add(aside.with_name(match["name"]))
+            live += 1
             continue
         path = aside.with_name(match["name"])
-        with contextlib.suppress(FileExistsError, FileNotFoundError):
-            os.link(aside, path)
-            restored.append(path)
+        if _relink(aside, path):
+            scan.restored.append(path)
         aside.unlink(missing_ok=True)
-    return restored
+    if not live:
+        marker.unlink(missing_ok=True)
 
 
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -141,8 +263,76 @@ def _running(pid: int) -> bool:
     return True
 
 
+def restore_orphans(folder: Path) -> list[Path]:
+    """Put back files that killed writers left moved aside (see ``scan_swaps``); return them."""
+    return scan_swaps(folder).restored
+
+
+def recover(path: Path) -> str:
+    """After ``path`` was found missing: ``restored`` (a dead writer's copy is back),
+    ``busy`` (a live writer has it aside: read again soon) or ``absent``."""
+    scan = scan_swaps(path.parent)
+    if path in scan.restored:
+        return "restored"
+    return "busy" if path in scan.busy else "absent"
+
+
+# Project state and locks --------------------------------------------------------
+
+_ROOTS: dict[Path, Path] = {}
+
+
+def state_dir(folder: Path) -> Path:
+    """The state folder (``.i18npub``) of the project holding ``folder``.
+
+    That is, beside the nearest ``i18npub.toml`` at or above ``folder``; outside any
+    project, ``folder/.i18npub``.
+    """
+    root = _ROOTS.get(folder)
+    if root is None:
+        for candidate in (folder, *folder.parents):
+            if (candidate / CONFIG_NAME).is_file():
+                root = _ROOTS[folder] = candidate
+                break
+        else:
+            root = folder
+    return root / STATE_DIR
+
+
+class LockTimeout(OSError):
+    """Another process held a lock for too long."""
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[int]:
+    """Hold an exclusive ``flock`` on ``path`` (created if needed); yield its descriptor.
+
+    Waits at most ``timeout`` seconds for another holder, then raises LockTimeout. The
+    lock goes with the process: a killed holder never leaves it taken.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        pause = 0.001
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LockTimeout(
+                        f"{path}: another i18npub process has held it for {timeout:.0f} s;"
+                        " try again"
+                    ) from None
+                time.sleep(pause)
+                pause = min(0.01, pause * 2)
+        yield fd
+    finally:
+        os.close(fd)
+
+
 def _restore(aside: Path, path: Path) -> None:
     """Put a moved-aside file back, unless a newer one was written meanwhile."""
-    with contextlib.suppress(FileExistsError):
-        os.link(aside, path)
+    _relink(aside, path)
     aside.unlink(missing_ok=True)

@@ -485,7 +485,7 @@ def _plan_ingest(project: Project, source: str, known: dict[str, Article]) -> In
         return IngestResult(label, "error", message=str(error))
     if previous is None:
         return IngestResult(label, "would create")
-    if previous.source_hash.endswith(document.digest):
+    if previous.source_hash.endswith(document.digest) and project.is_complete(previous):
         return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
     return IngestResult(label, "would update", previous.slug)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import re
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -16,14 +19,26 @@ from i18npub.catalog import (
     CatalogError,
     CatalogStats,
     CatalogUpdate,
+    DriftCache,
     catalog_stats,
+    drift_message,
+    merge_template,
     read_catalog,
+    update_catalog,
     update_catalogs,
     write_template,
 )
 from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, LANGUAGE_RE, Config
-from i18npub.fsutil import atomic_write_text, ensure_inside, restore_orphans
+from i18npub.fsutil import (
+    STATE_DIR,
+    LockTimeout,
+    atomic_write_text,
+    ensure_inside,
+    locked,
+    restore_orphans,
+)
 from i18npub.ingest import (
+    Draft,
     IngestError,
     SourceDocument,
     draft_to_article,
@@ -37,8 +52,13 @@ _log = logging.getLogger("i18npub")
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
+    from i18npub.pofile import POFile
     from i18npub.render import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
+
+
+INGEST_LOCK = "ingest.lock"  # in the state folder: held while a source gets its article
+DRIFT_CACHE = "in-step.json"  # in the state folder: catalogs found in step with their template
 
 
 class ProjectError(Exception):
@@ -70,6 +90,7 @@ class Project:
         self._damaged: set[str] = set()  # slugs whose article file cannot be read
         self._rebuilt: dict[str, str] = {}  # source -> slug of its damaged article
         self.warnings: list[str] = []  # skipped files and the like, each said once
+        self._drift_cache: DriftCache | None = None
 
     @classmethod
     def open(cls, path: str | Path = ".") -> Project:
@@ -132,7 +153,7 @@ class Project:
                 slugs.append(validate_slug(path.stem))
             except ValueError:
                 self.warn(f"{self._display(path)}: skipped: not an article file (invalid name)")
-        return slugs
+        return sorted(slugs)
 
     def load_article(self, slug: str) -> Article:
         path = self.article_path(slug)
@@ -167,14 +188,20 @@ class Project:
     # Ingest -------------------------------------------------------------------
 
     def ingest(self, sources: Iterable[str | Path]) -> list[IngestResult]:
-        """Ingest files, folders and URLs; one result per source, errors included."""
+        """Ingest files, folders and URLs; one result per source, errors included.
+
+        Other processes may ingest into the project at the same time: choosing a slug
+        and writing the article happen under the project's ingest lock, after reading
+        the articles those processes wrote, so each source gets one article.
+        """
         known = {article.source: article for article in self.articles()}
-        taken = {article.slug for article in known.values()}
+        index = _SourceIndex(known, {article.slug for article in known.values()})
         self._rebuilt = {self._template_source(slug): slug for slug in self._damaged}
         results: list[IngestResult] = []
         for source in sources:
             for item in self._expand(str(source), results):
-                results.append(self._ingest_one(item, known, taken))
+                results.append(self._ingest_one(item, index))
+        self._save_drift_cache()
         return results
 
     def _expand(self, source: str, results: list[IngestResult]) -> Iterator[str]:
@@ -200,26 +227,26 @@ class Project:
 
         return Path(os.path.relpath(Path(source).resolve(), self.root)).as_posix()
 
-    def _ingest_one(self, source: str, known: dict[str, Article], taken: set[str]) -> IngestResult:
+    def _ingest_one(self, source: str, index: _SourceIndex) -> IngestResult:
         label = self.source_label(source)
         try:
             document = load_source(source, self.config.max_bytes, self.config.fetch_timeout, label)
-            previous = known.get(label)
-            if (
-                previous
-                and previous.source_hash.endswith(document.digest)
-                and self._complete(previous)
-            ):
+            previous = index.known.get(label)
+            if previous and self._unchanged(previous, document):
                 return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
-            article = self._article_from(document, previous, taken)
-        except IngestError as error:
+            draft = read_draft(document)  # the slow part, outside the lock
+            with self._ingest_lock(index):
+                previous = index.known.get(label)  # another process may have ingested it
+                if previous and self._unchanged(previous, document):
+                    return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
+                article = self._article_from(draft, document, previous, index.taken)
+                try:
+                    updates = self._write(article)
+                except OSError as error:  # a full disk, a read-only folder: this source only
+                    return IngestResult(label, "error", message=f"{label}: {write_error(error)}")
+                index.add(article)
+        except (IngestError, LockTimeout) as error:
             return IngestResult(label, "error", message=str(error))
-        try:
-            updates = self._write(article)
-        except OSError as error:  # a full disk, a read-only folder: this source only
-            return IngestResult(label, "error", message=f"{label}: {write_error(error)}")
-        known[label] = article
-        taken.add(article.slug)
         rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file
         action = "updated" if previous or rebuilt else "created"
         result = IngestResult(label, action, article.slug, len(article.segments()))
@@ -229,14 +256,45 @@ class Project:
             result.action, result.message = "error", "; ".join(errors)
         return result
 
+    def _unchanged(self, article: Article, document: SourceDocument) -> bool:
+        return article.source_hash.endswith(document.digest) and self._complete(article)
+
+    @contextlib.contextmanager
+    def _ingest_lock(self, index: _SourceIndex) -> Iterator[None]:
+        """Hold the project's ingest lock, with ``index`` brought up to date first.
+
+        The lock file holds a token that every writer renews: when it is the one
+        ``index`` last saw, no other process has ingested since, and nothing is read.
+        """
+        with locked(self.root / STATE_DIR / INGEST_LOCK) as fd:
+            token = os.pread(fd, 64, 0)
+            if index.token is None or token != index.token:
+                for slug in sorted(set(self.slugs()) - index.seen):
+                    with contextlib.suppress(ProjectError):  # being rewritten: not one of ours
+                        index.add(self.load_article(slug))
+            index.changed = False
+            yield
+            if index.changed:  # tell the others: an article was written
+                token = secrets.token_hex(8).encode("ascii")
+                os.pwrite(fd, token, 0)
+                os.ftruncate(fd, len(token))
+            index.token, index.changed = token, False
+
+    def is_complete(self, article: Article) -> bool:
+        """True if the article's template and catalogs exist, in step with each other
+        (what an ingest of its unchanged source checks before saying "unchanged")."""
+        return self._complete(article)
+
     def _complete(self, article: Article) -> bool:
+        """True if the article's template and catalogs exist, in step with each other."""
         from i18npub.ingest import INGEST_VERSION
 
-        paths = [self.template_path(article.slug)] + [
+        template = self.template_path(article.slug)
+        catalogs = [
             self.catalog_path(article.slug, language) for language in self.config.target_languages
         ]
-        return article.source_hash.startswith(f"{INGEST_VERSION}:") and all(
-            path.is_file() for path in paths
+        return article.source_hash.startswith(f"{INGEST_VERSION}:") and self._in_step(
+            template, catalogs
         )
 
     def _template_source(self, slug: str) -> str:
@@ -249,10 +307,57 @@ class Project:
         match = re.search(r"^# Source: (.+)$", head, re.M)
         return match.group(1).strip() if match else ""
 
+    def _template(self, slug: str) -> POFile | None:
+        try:
+            return read_catalog(self.template_path(slug))
+        except (OSError, CatalogError):
+            return None
+
+    def _in_step(self, template: Path, catalogs: list[Path]) -> bool:
+        """True if every catalog exists and holds exactly the template's sentences."""
+        cache = self._drift_cache_for()
+        try:
+            return not any(any(cache.drift(path, template)) for path in catalogs)
+        except (OSError, CatalogError):  # missing (merging creates it) or broken (reported)
+            return False
+
+    def _drift(self, slug: str, language: str, catalog: POFile | None = None) -> tuple[int, int]:
+        """``template_drift`` of one catalog, through the cache of files found in step."""
+        path, template = self.catalog_path(slug, language), self.template_path(slug)
+        return self._drift_cache_for().drift(path, template, catalog)
+
+    def _drift_cache_for(self) -> DriftCache:
+        if self._drift_cache is None:
+            self._drift_cache = DriftCache(self.root / STATE_DIR / DRIFT_CACHE, self.root)
+        return self._drift_cache
+
+    def _save_drift_cache(self) -> None:
+        if self._drift_cache is not None:
+            self._drift_cache.save()
+
+    def merge_stale(self, slugs: Iterable[str], languages: Iterable[str]) -> list[CatalogUpdate]:
+        """Merge again the catalogs out of step with their template (see ``template_drift``)."""
+        updates, languages = [], list(languages)
+        for slug in slugs:
+            for language in languages:
+                try:
+                    stale = any(self._drift(slug, language))
+                except (OSError, CatalogError):
+                    continue  # missing or broken: reported by the command itself
+                template = self._template(slug) if stale else None
+                if template is not None:
+                    title = template.metadata().get("Project-Id-Version", slug)
+                    path = self.catalog_path(slug, language)
+                    try:
+                        updates.append(update_catalog(path, template, language, title))
+                    except OSError:  # full disk, read-only folder: translate reports it
+                        continue
+        self._save_drift_cache()
+        return updates
+
     def _article_from(
-        self, document: SourceDocument, previous: Article | None, taken: set[str]
+        self, draft: Draft, document: SourceDocument, previous: Article | None, taken: set[str]
     ) -> Article:
-        draft = read_draft(document)
         damaged = self._rebuilt.get(draft.url or document.source)
         if previous:
             slug = previous.slug
@@ -283,6 +388,11 @@ class Project:
         updates = update_catalogs(self, article, template)
         if not any(update.error for update in updates):
             self.save_article(article)
+        for update in updates:  # merged from the template: in step, no need to parse it again
+            if update.data is not None:
+                self._drift_cache_for().record(
+                    update.path, self.template_path(article.slug), update.data
+                )
         return updates
 
     # Status -------------------------------------------------------------------
@@ -312,6 +422,7 @@ class Project:
                 )
             row["machine_translation"] = waiting.article(article.slug)
             rows.append(row)
+        self._save_drift_cache()
         return {
             "articles": rows,
             "totals": {
@@ -330,16 +441,29 @@ class Project:
         waiting: Awaiting | None = None,
     ) -> dict:
         path = self.catalog_path(slug, language)
-        if not path.exists():
-            return {"error": f"{path}: missing (run `i18npub ingest` again)"}
         try:
             catalog = read_catalog(path)
+        except FileNotFoundError:  # not merely moved aside by a writer: read_catalog waits
+            return {"error": f"{path}: missing (run `i18npub ingest` again)"}
         except CatalogError as error:
             return {"error": str(error)}
+        try:
+            missing, extra = self._drift(slug, language, catalog)
+        except (OSError, CatalogError):  # no readable template: nothing to compare with
+            missing = extra = 0
+        template = self._template(slug) if missing or extra else None
+        if template is not None:  # count what readers see: the missing sentences in English
+            merge_template(catalog, template)
         stats = catalog_stats(catalog)
         totals[language].add(stats)
         if waiting is not None:
             waiting.add(language, slug, catalog)
+        if missing or extra:
+            return {
+                **stats.as_dict(),
+                "missing": missing,
+                "warning": f"{self._display(path)}: {drift_message(missing, extra)}",
+            }
         return stats.as_dict()
 
     # Machine translation ---------------------------------------------------------
@@ -371,6 +495,12 @@ class Project:
 
         if self._translator is None:
             self._translator = Translator(self)
+        slugs, languages = list(slugs or ()), list(languages or ())
+        known, targets = self.slugs(), self.config.target_languages
+        self.merge_stale(  # a catalog saved from an old buffer gets its sentences back first
+            [s for s in slugs if s in known] if slugs else known,
+            [lang for lang in languages if lang in targets] if languages else list(targets),
+        )
         try:
             return self._translator.translate(
                 list(engines) if engines else None,
@@ -407,7 +537,16 @@ class Project:
                 except FileNotFoundError:
                     findings.append(Finding(label, 0, "", "catalog", "error", "missing catalog"))
                     continue
+                try:
+                    drift = self._drift(slug, language, catalog)
+                except (OSError, CatalogError):
+                    drift = (0, 0)
+                if any(drift):
+                    findings.append(
+                        Finding(label, 0, "", "template", "error", drift_message(*drift))
+                    )
                 findings += check_catalog(catalog, label, language, self.glossary())
+        self._save_drift_cache()
         return findings
 
     def _display(self, path: Path) -> str:
@@ -415,6 +554,26 @@ class Project:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+@dataclass
+class _SourceIndex:
+    """What one ingest call knows: articles by source, slugs taken, article files read."""
+
+    known: dict[str, Article]
+    taken: set[str]
+    seen: set[str] = field(default_factory=set)
+    token: bytes | None = None  # the ingest lock's token when ``known`` was last in step
+    changed: bool = False  # this process wrote an article since
+
+    def __post_init__(self) -> None:
+        self.seen |= self.taken
+
+    def add(self, article: Article) -> None:
+        self.known[article.source] = article
+        self.taken.add(article.slug)
+        self.seen.add(article.slug)
+        self.changed = True
 
 
 def _error_finding(label: str, message: str) -> Finding:
