@@ -78,3 +78,13 @@ def test_a_config_budget_holds_for_the_whole_run_across_articles(tmp_path: Path)
         )
     assert _sent(server) == sent  # --max-chars 0: nothing is sent
     assert _untranslated(project) > 0
+
+
+def test_a_bad_config_budget_is_one_clear_error(tmp_path: Path) -> None:
+    Project.init(tmp_path / "proj", title="Budget")
+    config = tmp_path / "proj" / "i18npub.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[translate]", '[translate]\nmax_chars_per_run = "lots"'))
+    result = runner.invoke(app, ["-p", str(tmp_path / "proj"), "translate"])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("translate.max_chars_per_run must be a whole number ≥ 0")

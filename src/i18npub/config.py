@@ -30,6 +30,7 @@ fetch_timeout = 15         # seconds, for http(s) sources
 [translate]
 engines = ["memory"]       # the chain, first match wins: e.g. ["memory", "libre", "google"]
 glossary = "glossary.csv"  # must-use and do-not-translate terms (CSV or TBX), if present
+# max_chars_per_run = 500_000  # stop sending to engines after this many characters per run
 # [engines.libre]
 # url = "http://127.0.0.1:5000/"  # any LibreTranslate-compatible server
 # api_key = ""                    # or the LIBRE_API_KEY environment variable
@@ -125,4 +126,9 @@ def _translate_settings(
         or ".." in Path(glossary).parts
     ):
         raise ConfigError(f"{path}: translate.glossary must be a relative path inside the project")
+    budget = translate.get("max_chars_per_run")
+    if budget is not None and (
+        isinstance(budget, bool) or not isinstance(budget, int) or budget < 0
+    ):
+        raise ConfigError(f"{path}: translate.max_chars_per_run must be a whole number ≥ 0")
     return tuple(engines), glossary
