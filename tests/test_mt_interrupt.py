@@ -55,9 +55,9 @@ def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[str]) -> 
 def test_ctrl_c_cancels_queued_batches_keeps_answers_and_exits_130(
     tmp_path: Path, command: list[str]
 ) -> None:
-    with ProviderServer("libre", delay=0.4) as server:
+    with ProviderServer("libre", delay=0.25) as server:
         project = news_project(tmp_path / "proj", server.url, articles=6, per=8)
-        write_config(project.root, server.url, batch_size=2, concurrency=CONCURRENCY)
+        write_config(project.root, server.url, batch_size=2, concurrency=CONCURRENCY, timeout=3)
         untranslated = sum(s == "untranslated" for s, _ in catalog_states(project).values())
         process = _cli(project.root, *command)
         _wait_for(lambda: len(server.requests) >= 3 * CONCURRENCY, process)

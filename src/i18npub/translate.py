@@ -41,6 +41,7 @@ the PO, to avoid churn) and shown by ``i18npub status``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -107,6 +108,8 @@ ENGINE_DEFAULT_KEYS = (
     "max_failures",
 )
 UNAVAILABLE_SECONDS = 300.0  # an unreachable engine is not tried again for this long
+PARAGRAPH_SEP = "\x1e"  # between the sentences of a paragraph sent as one unit
+Paragraph = tuple[str, ...]  # the msgids of one block's untranslated sentences, in order
 COOLDOWN_WITHOUT_RETRY_AFTER = 600.0  # a 429 without Retry-After: rest of the run, 10 min max
 
 
@@ -876,8 +879,9 @@ class Translator:
                     break
                 run = LanguageRun(language)
                 report.languages.append(run)
-                catalogs, msgids, cleared = self._collect(language, slugs, run)
+                catalogs, msgids, cleared, paragraphs = self._collect(language, slugs, run)
                 work = self._prepare(language, msgids)
+                work.paragraphs = paragraphs
                 rejections.record(language, cleared)
                 if retry_rejected:
                     work.fresh = rejections.forgive(language, msgids)
@@ -918,12 +922,14 @@ class Translator:
 
     def _collect(
         self, language: str, slugs: Sequence[str], run: LanguageRun
-    ) -> tuple[list[tuple[str, Path]], list[str], dict[str, tuple[str, str]]]:
-        """The catalogs in scope, their distinct untranslated sentences in order, and the
-        machine suggestions a reviewer cleared (``{msgid: (engine, provenance)}``)."""
+    ) -> tuple[list[tuple[str, Path]], list[str], dict[str, tuple[str, str]], list[Paragraph]]:
+        """The catalogs in scope, their distinct untranslated sentences in order, the
+        machine suggestions a reviewer cleared (``{msgid: (engine, provenance)}``) and the
+        paragraphs of those sentences."""
         catalogs: list[tuple[str, Path]] = []
         msgids: dict[str, None] = {}
         cleared: dict[str, tuple[str, str]] = {}
+        paragraphs: dict[Paragraph, None] = {}
         for slug in slugs:
             path = self.project.catalog_path(slug, language)
             try:
@@ -939,8 +945,9 @@ class Translator:
                 msgids.setdefault(entry.msgid)
                 if rejected := _cleared_suggestion(entry):
                     cleared[entry.msgid] = rejected
+            paragraphs.update(dict.fromkeys(_paragraphs(catalog)))
         run.unique = len(msgids)
-        return catalogs, list(msgids), cleared
+        return catalogs, list(msgids), cleared, list(paragraphs)
 
     def _prepare(self, language: str, msgids: list[str]) -> _Work:
         """Each sentence protected (tokens) and its glossary terms, ready for the chain."""
@@ -997,9 +1004,73 @@ class Translator:
             return accepted
 
         fresh = {t for t, ms in by_text.items() if any(m in work.fresh.get(name, ()) for m in ms)}
-        runner.run(list(by_text), settle, fresh)
+        if engine.context:
+            self._in_paragraphs(engine, work, asked, runner, fresh)
+        texts = [t for t, ms in by_text.items() if any(m not in work.results for m in ms)]
+        runner.run(texts, settle, fresh)
         work.pending = [m for m in work.pending if m not in work.results]
         _finish_stats(stats, guard)
+
+    def _in_paragraphs(
+        self, engine: Engine, work: _Work, asked: list[str], runner: _Runner, fresh: set[str]
+    ) -> None:
+        """A context engine's pass over whole paragraphs (two sentences or more still
+        pending); what it cannot answer or split with confidence is left for sentences."""
+        wanted = set(asked)
+        units: dict[str, list[str]] = {}
+        for paragraph in work.paragraphs:
+            msgids = list(dict.fromkeys(m for m in paragraph if m in wanted))
+            if len(msgids) > 1:
+                units.setdefault(PARAGRAPH_SEP.join(work.jobs[m].text for m in msgids), msgids)
+        if not units:
+            return
+        scope = runner.scope
+        source, target = scope.source, scope.target
+
+        def send(batch: list[str]) -> list[str | None]:
+            answers: list[str | None] = []
+            for key in batch:
+                terms = dict.fromkeys(
+                    (term.source, term.translation) for m in units[key] for term in work.terms[m]
+                )
+                split = engine.translate_paragraph(
+                    key.split(PARAGRAPH_SEP), source, target, list(terms)
+                )
+                answers.append(PARAGRAPH_SEP.join(split) if split is not None else None)
+            return answers
+
+        def settle(key: str, outcome: Outcome) -> bool:
+            if isinstance(outcome, Failure):
+                return False
+            text = outcome.text if isinstance(outcome, Answer) else outcome
+            accepted = []
+            for msgid, answer in zip(units[key], text.split(PARAGRAPH_SEP), strict=True):
+                if msgid in work.results:
+                    continue  # a repeated sentence, already settled
+                with contextlib.suppress(Rejected):  # it goes as a sentence instead
+                    result = _accept(Answer(answer, {"context": "paragraph"}), msgid, work, engine)
+                    accepted.append((msgid, result))
+            for msgid, result in accepted:
+                work.results[msgid] = result
+                runner.stats.translated += 1
+            return len(accepted) == len(set(units[key]))
+
+        limits = Limits(10**9, 1, 10**9, engine.limits.concurrency)
+        paragraph_scope = CacheScope(
+            scope.engine + ":paragraph", scope.source, scope.target, scope.glossary
+        )
+        paragraphs = _Runner(
+            engine,
+            runner.guard,
+            runner.cache,
+            paragraph_scope,
+            runner.stats,
+            runner.controls,
+            send=send,
+            limits=limits,
+        )
+        stale = {key for key, ms in units.items() if any(work.jobs[m].text in fresh for m in ms)}
+        paragraphs.run(list(units), settle, stale)
 
     def _write(
         self,
@@ -1040,6 +1111,7 @@ class _Work:
     reasons: dict[str, list[str]] = field(default_factory=dict)
     rejected: dict[str, set[str]] = field(default_factory=dict)  # msgid -> engines refused
     fresh: dict[str, set[str]] = field(default_factory=dict)  # engine -> msgids to ask anew
+    paragraphs: list[Paragraph] = field(default_factory=list)  # for context engines
 
     def fail(self, msgids: Sequence[str], reason: str) -> None:
         for msgid in msgids:
@@ -1050,6 +1122,18 @@ class _Work:
         return {
             m: "; ".join(self.reasons.get(m, [])) or "no engine in the chain" for m in self.pending
         }
+
+
+def _paragraphs(catalog: POFile) -> Iterator[Paragraph]:
+    """The untranslated sentences of each paragraph (block) of a catalog, in order; the
+    ``#:`` references (``slug:block``) say which blocks a sentence is in."""
+    blocks: dict[str, list[str]] = {}
+    for entry in _untranslated(catalog):
+        for reference in entry.references:
+            blocks.setdefault(reference, []).append(entry.msgid)
+    for msgids in blocks.values():
+        if len(msgids) > 1:
+            yield tuple(msgids)
 
 
 def _untranslated(catalog: POFile) -> Iterator[POEntry]:
