@@ -133,3 +133,21 @@ def test_a_suggestion_for_an_older_source_text_is_no_verdict_on_the_new_one(
         path.write_text(catalog.dumps(), encoding="utf-8")
         report = Project.open(project.root).translate()
     assert report.filled == 1
+
+
+def test_retry_rejected_with_another_engine_leaves_the_first_ones_rejection(
+    tmp_path: Path,
+) -> None:
+    with ProviderServer("libre") as libre, ProviderServer("google") as google:
+        project = news_project(tmp_path / "proj", libre.url, articles=1, per=5)
+        _config(project.root, libre.url, google.url)
+        Project.open(project.root).translate()
+        [msgid] = _clear(project, "story-0", 1, keep_fuzzy=False)
+        retried = Project.open(project.root).translate(engines=["google"], retry_rejected=True)
+        assert retried.filled == 1 and google.texts == [sent_form(msgid)]
+        _clear(project, "story-0", 1, keep_fuzzy=False)  # google's suggestion is rejected too
+        sent = len(libre.texts)
+        again = Project.open(project.root).translate()
+    assert again.filled == 0 and libre.texts[sent:] == [] and len(google.texts) == 1
+    reasons = project.status()["machine_translation"]["zh_CN"]["reasons"]
+    assert [r.count("cleared by a reviewer") for r in reasons] == [2]

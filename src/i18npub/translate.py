@@ -405,11 +405,14 @@ class Rejections:
                 found.setdefault(msgid, set()).add(engine)
         return found
 
-    def forgive(self, language: str, msgids: Collection[str]) -> dict[str, set[str]]:
-        """Lift the rejections of ``msgids``; ``{engine: msgids}`` to ask again, anew."""
+    def forgive(
+        self, language: str, msgids: Collection[str], engines: Collection[str]
+    ) -> dict[str, set[str]]:
+        """Lift the rejections of ``msgids`` by ``engines``; ``{engine: msgids}`` to ask
+        again, anew."""
         fresh: dict[str, set[str]] = {}
-        for msgid, engines in self.active(language, msgids).items():
-            for engine in engines:
+        for msgid, rejected in self.active(language, msgids).items():
+            for engine in set(rejected) & set(engines):
                 fresh.setdefault(engine, set()).add(msgid)
                 self.db.execute(
                     "UPDATE rejections SET active=0 WHERE language=? AND msgid=? AND engine=?",
@@ -884,7 +887,7 @@ class Translator:
                 work.paragraphs = paragraphs
                 rejections.record(language, cleared)
                 if retry_rejected:
-                    work.fresh = rejections.forgive(language, msgids)
+                    work.fresh = rejections.forgive(language, msgids, chain)
                 work.rejected = rejections.active(language, msgids)
                 try:
                     for name in chain:
@@ -1395,7 +1398,8 @@ class _Runner:
             if not isinstance(result, BadResponse):
                 answers += list(result)
             elif len(half) == 1:
-                self.stats.isolated += 1
+                with self._lock:
+                    self.stats.isolated += 1
                 answers.append(Failure(f"{result} (this text alone)"))
             else:
                 answers += self._bisect(half, top=False, error=result)
