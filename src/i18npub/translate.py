@@ -10,9 +10,9 @@ same for every engine:
   glossary terms become tokens ``[X1X]`` before translation; every token must come back
   exactly once, or the answer is rejected and the sentence goes to the next engine;
 * **dedup and cache**: a text is sent once per run however many articles hold it, and
-  accepted answers are kept in ``.i18npub/mt-cache.sqlite3`` (keyed by engine, languages,
-  glossary version and the text sent), so a rerun sends nothing it got a good answer for;
-  an answer the checks reject is not cached, so it is asked again next run;
+  answers are kept in ``.i18npub/mt-cache.sqlite3`` as they arrive (keyed by engine,
+  languages, glossary version and the text sent), so a rerun sends nothing it got a good
+  answer for; an answer the checks reject is dropped from it, so it is asked again next run;
 * **scheduling**: texts longer than an engine's limit are chunked at sentence, clause or
   word boundaries; texts are batched as the engine allows and sent with a per-engine
   concurrency limit; timeouts and 5xx are retried with exponential backoff and jitter; a
@@ -274,46 +274,68 @@ class CacheScope:
 
 class Cache:
     """Engine answers kept across runs (SQLite, opened on first use; in memory when ``path``
-    is None or cannot be written)."""
+    is None or cannot be written). Thread-safe: engine threads store answers as they arrive."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
 
     @property
     def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = _open_cache(self.path)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS answers (engine TEXT, source TEXT, target TEXT,"
-                " glossary TEXT, text TEXT, answer TEXT, created TEXT,"
-                " PRIMARY KEY (engine, source, target, glossary, text))"
-            )
-        return self._db
+        with self._lock:
+            if self._db is None:
+                self._db = _open_cache(self.path)
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS answers (engine TEXT, source TEXT, target TEXT,"
+                    " glossary TEXT, text TEXT, answer TEXT, created TEXT,"
+                    " PRIMARY KEY (engine, source, target, glossary, text))"
+                )
+            return self._db
 
     def get(self, scope: CacheScope, text: str) -> str | None:
-        row = self.db.execute(
-            "SELECT answer FROM answers WHERE engine=? AND source=? AND target=? AND glossary=?"
-            " AND text=?",
-            (scope.engine, scope.source, scope.target, scope.glossary, text),
-        ).fetchone()
+        with self._lock:
+            row = self.db.execute(
+                "SELECT answer FROM answers WHERE engine=? AND source=? AND target=?"
+                " AND glossary=? AND text=?",
+                (scope.engine, scope.source, scope.target, scope.glossary, text),
+            ).fetchone()
         return row[0] if row else None
 
     def put(self, scope: CacheScope, text: str, answer: str) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (scope.engine, scope.source, scope.target, scope.glossary, text, answer, _now_iso()),
-        )
+        with self._lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    scope.engine,
+                    scope.source,
+                    scope.target,
+                    scope.glossary,
+                    text,
+                    answer,
+                    _now_iso(),
+                ),
+            )
+
+    def delete(self, scope: CacheScope, text: str) -> None:
+        with self._lock:
+            self.db.execute(
+                "DELETE FROM answers WHERE engine=? AND source=? AND target=? AND glossary=?"
+                " AND text=?",
+                (scope.engine, scope.source, scope.target, scope.glossary, text),
+            )
 
     def commit(self) -> None:
-        if self._db is not None:
-            self._db.commit()
+        with self._lock:
+            if self._db is not None:
+                self._db.commit()
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.commit()
-            self._db.close()
-            self._db = None
+        with self._lock:
+            if self._db is not None:
+                self._db.commit()
+                self._db.close()
+                self._db = None
 
 
 def _open_cache(path: Path | None) -> sqlite3.Connection:
@@ -1227,9 +1249,10 @@ Settle = Callable[[str, Outcome], bool]
 class _Runner:
     """One engine over distinct texts: cache, chunks, batches, threads, retries, bisection.
 
-    Each text is settled (accepted or not, by the caller) as soon as its pieces are in; only
-    accepted answers are cached, after each batch, so a killed run loses at most the
-    batches in flight and a rejected answer is asked again next time.
+    Answers are cached as each batch arrives, by the thread that got it (a killed run loses
+    at most the requests in flight); each text is then settled (accepted or not, by the
+    caller) as soon as its pieces are in, and the answers of a rejected text are dropped
+    from the cache again, so it is asked again next run.
     """
 
     def __init__(
@@ -1266,13 +1289,17 @@ class _Runner:
         answers = self._from_cache([p for p in pieces if p not in fresh_pieces])
         failures: dict[str, str] = {}
         waiting: dict[str, list[str]] = {}  # piece -> texts that still need it
+        kept: set[str] = set()  # pieces of accepted texts
         for text, text_pieces in pieces_of.items():
             missing = [p for p in text_pieces if p not in answers]
-            if not missing:
-                settle(text, self._assemble(text_pieces, answers, failures))
+            if missing:
+                pass
+            elif settle(text, self._assemble(text_pieces, answers, failures)):
+                kept.update(text_pieces)
+            else:
+                self._drop(text_pieces, kept)  # a cached answer the checks now reject
             for piece in missing:
                 waiting.setdefault(piece, []).append(text)
-        received: set[str] = set()
 
         def arrived(batch: list[str], outcome: Sequence[str | Answer | None] | EngineError) -> None:
             if isinstance(outcome, EngineError):
@@ -1285,27 +1312,31 @@ class _Runner:
                         failures[piece] = getattr(self.engine, "no_answer", "no answer")
                     else:
                         answers[piece] = answer
-                        received.add(piece)
             for text in dict.fromkeys(t for piece in batch for t in waiting.pop(piece, [])):
                 if any(p not in answers and p not in failures for p in pieces_of[text]):
                     continue  # another piece is still on its way
-                outcome_of_text = self._assemble(pieces_of[text], answers, failures)
-                if settle(text, outcome_of_text):
-                    self._keep(pieces_of[text], answers, received)
+                if settle(text, self._assemble(pieces_of[text], answers, failures)):
+                    kept.update(pieces_of[text])
+                    for piece in pieces_of[text]:
+                        self._put(piece, answers[piece])  # in case a rejected text dropped it
+                else:
+                    self._drop(pieces_of[text], kept)
             self.cache.commit()
 
         self._dispatch([p for p in pieces if p in waiting], arrived)
         for text in dict.fromkeys(t for texts_ in waiting.values() for t in texts_):
             settle(text, Failure("interrupted" if self.controls.cancelled else "not sent"))
 
-    def _keep(self, pieces: list[str], answers: Mapping[str, str | Answer], new: set[str]) -> None:
-        """Cache the answers that made an accepted text."""
-        if not self.engine.cacheable:
-            return
-        for piece in pieces:
-            answer = answers[piece]
-            if piece in new and isinstance(answer, str):
-                self.cache.put(self.scope, piece, answer)
+    def _put(self, piece: str, answer: str | Answer) -> None:
+        if self.engine.cacheable and isinstance(answer, str):
+            self.cache.put(self.scope, piece, answer)
+
+    def _drop(self, pieces: list[str], kept: Collection[str]) -> None:
+        """Forget the answers of a rejected text (not those another accepted text used)."""
+        if self.engine.cacheable:
+            for piece in pieces:
+                if piece not in kept:
+                    self.cache.delete(self.scope, piece)
 
     def _from_cache(self, pieces: list[str]) -> dict[str, str | Answer]:
         if not self.engine.cacheable:
@@ -1356,9 +1387,15 @@ class _Runner:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _batch(self, batch: list[str]) -> Sequence[str | Answer | None]:
-        """One batch, with retries and bisection; raises an EngineError."""
+        """One batch, with retries and bisection; raises an EngineError. The answers are
+        cached here, as they arrive: a killed run loses only the requests in flight."""
         try:
-            return self._answer(batch)
+            answers = self._answer(batch)
+            for piece, answer in zip(batch, answers, strict=True):
+                if answer is not None and not isinstance(answer, Failure):
+                    self._put(piece, answer)
+            self.cache.commit()
+            return answers
         except (EngineSkipped, BudgetReached, Cancelled, RateLimited):
             raise  # not a failure of the engine (a cooldown has its own rules)
         except EngineError as error:
