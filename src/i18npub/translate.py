@@ -1292,14 +1292,14 @@ class _Runner:
         kept: set[str] = set()  # pieces of accepted texts
         for text, text_pieces in pieces_of.items():
             missing = [p for p in text_pieces if p not in answers]
+            for piece in missing:
+                waiting.setdefault(piece, []).append(text)
             if missing:
-                pass
-            elif settle(text, self._assemble(text_pieces, answers, failures)):
+                continue
+            if settle(text, self._assemble(text_pieces, answers, failures)):
                 kept.update(text_pieces)
             else:
                 self._drop(text_pieces, kept)  # a cached answer the checks now reject
-            for piece in missing:
-                waiting.setdefault(piece, []).append(text)
 
         def arrived(batch: list[str], outcome: Sequence[str | Answer | None] | EngineError) -> None:
             if isinstance(outcome, EngineError):
@@ -1315,11 +1315,12 @@ class _Runner:
             for text in dict.fromkeys(t for piece in batch for t in waiting.pop(piece, [])):
                 if any(p not in answers and p not in failures for p in pieces_of[text]):
                     continue  # another piece is still on its way
-                if settle(text, self._assemble(pieces_of[text], answers, failures)):
+                outcome_of_text = self._assemble(pieces_of[text], answers, failures)
+                if settle(text, outcome_of_text):
                     kept.update(pieces_of[text])
                     for piece in pieces_of[text]:
                         self._put(piece, answers[piece])  # in case a rejected text dropped it
-                else:
+                elif not isinstance(outcome_of_text, Failure):  # answered, and rejected
                     self._drop(pieces_of[text], kept)
             self.cache.commit()
 
