@@ -157,3 +157,38 @@ def test_a_rejected_answer_is_not_cached_and_is_asked_again_next_run(tmp_path: P
         sent = len(server.texts)
         second = Project.open(project.root).translate()
     assert second.filled == start and len(server.texts) - sent == start
+
+
+def test_a_long_text_that_fails_in_one_piece_keeps_its_other_pieces(tmp_path: Path) -> None:
+    """A text chunked under the engine's limit: one piece fails (500s), the others are
+    answered; the next run asks only for the piece that failed."""
+    clause = "the harbour authority said on Monday that the new pier would open"
+    sentence = ", and ".join([clause] * 12).capitalize() + "."
+    with ProviderServer("mymemory") as server:
+        Project.init(tmp_path / "proj", title="Long")
+        root = tmp_path / "proj"
+        (root / "i18npub.toml").write_text(
+            '[project]\ntitle = "Long"\n\n[translate]\nengines = ["mymemory"]\nbackoff = 0.01\n'
+            f'\n[engines.mymemory]\nurl = "{server.url}"\nconcurrency = 1\n',
+            encoding="utf-8",
+        )
+        source = tmp_path / "long.md"
+        source.write_text(f"---\nslug: long\ntitle: Long\n---\n\n{sentence}\n", "utf-8")
+        Project.open(root).ingest([source])
+        original = server.fault_for
+        broken: list[str] = []
+
+        def second_piece_fails(request: Request) -> str | None:
+            texts = texts_of("mymemory", request)
+            if texts and texts[0] != "Long" and not broken:
+                broken.extend(texts)  # the first long piece seen fails every time
+            return "500" if texts == broken else original(request)
+
+        server.fault_for = second_piece_fails  # type: ignore[method-assign]
+        first = Project.open(root).translate()
+        pieces = {t for t in server.texts if t != "Long"}
+        assert first.pending == 1 and len(pieces) >= 2
+        server.fault_for = original  # type: ignore[method-assign]
+        sent = len(server.texts)
+        second = Project.open(root).translate()
+    assert server.texts[sent:] == broken and second.filled == 1
