@@ -8,8 +8,11 @@ queued per request (``.faults.append("429")``) or set for all (``.fault = "slow"
 * ``quota``: the provider's quota answer (DeepL 456, MyMemory 200 + responseStatus 429,
   Baidu 54004);
 * ``500``: HTTP 500; ``slow``: answer after ``.slow_seconds``; ``malformed``: a body the
-  client cannot parse; ``drop``: translations without their ``[Xn X]`` tokens; ``echo``:
-  the source text back.
+  client cannot parse; ``html``: HTTP 200 with a proxy's HTML error page; ``drop``:
+  translations without their ``[Xn X]`` tokens; ``echo``: the source text back.
+
+``.first_fault = "500"`` faults every request that holds a text the server has not seen
+before (each text's first request), whatever else the request holds.
 
 Translations are fake but shaped like MT output (one ideograph per English word, ASCII
 punctuation, spaces), or, for sentences of the shared WMT22 corpus when it is present,
@@ -93,6 +96,7 @@ class Request:
     headers: dict[str, str]
     body: bytes
     texts: list[str] = field(default_factory=list)
+    mode: str = ""  # chatgpt: "array" (sentences) or "paragraph" (numbered, in context)
 
 
 class ProviderServer:
@@ -112,6 +116,8 @@ class ProviderServer:
         self.fault: str | None = None
         self.faults: deque[str] = deque()
         self.retry_after: str | None = None
+        self.first_fault: str | None = None
+        self.seen: set[str] = set()
         self.slow_seconds = 1.0
         self.requests: list[Request] = []
         self.on_request: Callable[[Request], None] | None = None
@@ -143,6 +149,17 @@ class ProviderServer:
     def next_fault(self) -> str | None:
         with self._lock:
             return self.faults.popleft() if self.faults else self.fault
+
+    def fault_for(self, request: Request) -> str | None:
+        """The fault for one request: ``first_fault`` if it holds a new text, else the next."""
+        if self.first_fault is not None:
+            texts = set(texts_of(self.provider, request))
+            with self._lock:
+                new = bool(texts - self.seen)
+                self.seen |= texts
+            if new:
+                return self.first_fault
+        return self.next_fault()
 
     def record(self, request: Request) -> None:
         with self._lock:
@@ -184,7 +201,7 @@ def _handler(server: ProviderServer) -> type[BaseHTTPRequestHandler]:
                 self.rfile.read(length),
             )
             server.record(request)
-            fault = server.next_fault()
+            fault = server.fault_for(request)
             if server.delay:
                 time.sleep(server.delay)
             if fault == "slow":
@@ -220,7 +237,36 @@ def _common_fault(server: ProviderServer, fault: str | None) -> Reply | None:
         return 500, b"Internal Server Error", {}
     if fault == "malformed":
         return 200, b'{"translatedText": ["unterminated', {"Content-Type": "application/json"}
+    if fault == "html":
+        return 200, ERROR_PAGE, {"Content-Type": "text/html; charset=utf-8"}
     return None
+
+
+ERROR_PAGE = (
+    b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>"
+    b"<h1>Bad Gateway</h1><p>The proxy server received an invalid response.</p></body></html>"
+)
+
+
+def texts_of(provider: str, request: Request) -> list[str]:
+    """The texts a request asks for, before its provider's handler parses it."""
+    try:
+        if provider in ("google", "mymemory"):
+            return request.query.get("q", [])
+        if provider == "baidu":
+            return request.query.get("q", [""])[0].split("\n")
+        data = json.loads(request.body or b"null")
+        if provider == "libre":
+            return data["q"] if isinstance(data["q"], list) else [data["q"]]
+        if provider == "deepl":
+            return list(data["text"])
+        if provider == "microsoft":
+            return [item["Text"] for item in data]
+        if provider == "chatgpt":
+            return _chat_texts(data)
+    except (ValueError, KeyError, TypeError, IndexError):
+        pass
+    return []
 
 
 def _answer(server: ProviderServer, text: str, fault: str | None) -> str:
@@ -345,16 +391,36 @@ def _microsoft(server: ProviderServer, request: Request, fault: str | None) -> R
 
 
 def _chatgpt(server: ProviderServer, request: Request, fault: str | None) -> Reply:
+    """Chat completions: a JSON array of sentences, or a paragraph of numbered sentences
+    (``1. …`` lines after ``Sentences:``) answered as numbered lines. ``merge``: two
+    sentences of a paragraph answered on one line (a split that cannot be trusted)."""
     if server.key and request.headers.get("authorization") != f"Bearer {server.key}":
         return _json({"error": {"message": "Incorrect API key provided"}}, 401)
     data = json.loads(request.body or b"{}")
-    user = next(m["content"] for m in data["messages"] if m["role"] == "user")
-    request.texts = json.loads(user)
+    request.texts = _chat_texts(data)
+    request.mode = "array" if _chat_user(data).lstrip().startswith("[") else "paragraph"
     if reply := _common_fault(server, fault):
         return reply
     answers = [_answer(server, text, fault) for text in request.texts]
-    content = "```json\n" + json.dumps(answers, ensure_ascii=False) + "\n```"
+    if request.mode == "array":
+        content = "```json\n" + json.dumps(answers, ensure_ascii=False) + "\n```"
+    else:
+        if fault == "merge" and len(answers) > 1:
+            answers[:2] = [answers[0] + answers[1]]
+        content = "\n".join(f"{n}. {answer}" for n, answer in enumerate(answers, 1))
     return _json({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]})
+
+
+def _chat_user(data: dict[str, Any]) -> str:
+    return next(m["content"] for m in data["messages"] if m["role"] == "user")
+
+
+def _chat_texts(data: dict[str, Any]) -> list[str]:
+    user = _chat_user(data)
+    if user.lstrip().startswith("["):
+        return json.loads(user)
+    sentences = user.split("Sentences:", 1)[-1]
+    return [m.group(1) for m in re.finditer(r"^\d+\. (.*)$", sentences, re.M)]
 
 
 PROVIDERS: dict[str, Callable[[ProviderServer, Request, str | None], Reply]] = {

@@ -73,7 +73,7 @@ def test_fault_storm_completes_loses_nothing_and_the_rerun_resumes(
 
         server.next_fault = lambda: None  # type: ignore[method-assign]
         filled_before = {sent_form(msgid) for _, msgid in _filled(project)}
-        cached = _cached(project)  # the answers the client got, good or not
+        cached = _cached(project)  # the answers that passed the checks (only those are cached)
         rerun = Project.open(project.root).translate()
         resent = {t for request in server.requests[first_requests:] for t in request.texts}
 

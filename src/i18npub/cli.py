@@ -48,6 +48,17 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+MAX_CHARS_HELP = "Stop sending to engines after this many characters (default: the config's)."
+RETRY_REJECTED_HELP = "Ask the engines again for suggestions a reviewer cleared."
+
+
+def _interrupted(interrupt: KeyboardInterrupt) -> None:
+    """Ctrl-C: say what was kept (``translate.Interrupted.saved``) and exit 130."""
+    saved = getattr(interrupt, "saved", 0)
+    typer.echo(f"interrupted: {saved} answers saved; run again to continue", err=True)
+    raise typer.Exit(130)
+
+
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
@@ -225,14 +236,24 @@ def translate(
         typer.Option(help="Use this engine instead of the configured chain (repeat for a chain)."),
     ] = None,
     article: Annotated[list[str] | None, typer.Option(help="Only these article slugs.")] = None,
+    max_chars: Annotated[int | None, typer.Option(min=0, help=MAX_CHARS_HELP)] = None,
+    retry_rejected: Annotated[bool, typer.Option(help=RETRY_REJECTED_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Machine-translate untranslated sentences (fuzzy, with provenance) through the chain."""
     project = _open()
     try:
-        report = project.translate(engines=engine or None, slugs=article or None)
+        report = project.translate(
+            engines=engine or None,
+            slugs=article or None,
+            max_chars=max_chars,
+            retry_rejected=retry_rejected,
+        )
     except ProjectError as error:
         _fail(str(error))
+        return
+    except KeyboardInterrupt as interrupt:
+        _interrupted(interrupt)
         return
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -324,6 +345,8 @@ def run(
         str, typer.Option(help="With --prefect: threads | dask (translate in parallel).")
     ] = "threads",
     workers: Annotated[int, typer.Option(help="With --prefect: parallel translate tasks.")] = 4,
+    max_chars: Annotated[int | None, typer.Option(min=0, help=MAX_CHARS_HELP)] = None,
+    retry_rejected: Annotated[bool, typer.Option(help=RETRY_REJECTED_HELP)] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
 ) -> None:
@@ -338,6 +361,8 @@ def run(
             engines=tuple(engine or ()),
             publish=publish,
             dry_run=dry_run,
+            max_chars=max_chars,
+            retry_rejected=retry_rejected,
         )
         pipeline.validate(project, options)
         if _wants_prefect(prefect):
@@ -347,6 +372,9 @@ def run(
                 report = pipeline.run(project, options, pipeline.Runner(progress))
     except pipeline.PipelineError as error:
         _fail(str(error))
+        return
+    except KeyboardInterrupt as interrupt:
+        _interrupted(interrupt)
         return
     _report_run(report, as_json)
     if not report.ok:
@@ -408,6 +436,8 @@ def _report_run(report: RunReport, as_json: bool) -> None:
         elif result.filled:
             verb = "would translate" if result.action == "planned" else "translated"
             typer.echo(f"{verb:9} {result.slug} ({result.filled} segments)")
+    if sent := report.chars_sent():
+        typer.echo("sent      " + ", ".join(f"{n} {c:,} characters" for n, c in sent.items()))
     if report.publish and report.publish.action != "skipped":
         typer.echo(f"{report.publish.action:9} site {report.publish.site}")
     elif report.publish and report.publish.message:

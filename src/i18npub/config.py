@@ -32,6 +32,7 @@ fetch_timeout = 15         # seconds, for http(s) sources
 [translate]
 engines = ["memory"]       # the chain, first match wins: e.g. ["memory", "libre", "google"]
 glossary = "glossary.csv"  # must-use and do-not-translate terms (CSV or TBX), if present
+# max_chars_per_run = 500_000  # stop sending to engines after this many characters per run
 # [engines.libre]
 # url = "http://127.0.0.1:5000/"  # any LibreTranslate-compatible server
 # api_key = ""                    # or the LIBRE_API_KEY environment variable
@@ -133,7 +134,11 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "connect_timeout": _positive(),
         "retries": _number(0, integer=True),
         "backoff": _number(0),
+        "max_backoff": _number(0),
         "max_wait": _number(0),
+        "rate_retries": _number(0, integer=True),
+        "max_failures": _positive(integer=True),
+        "max_chars_per_run": _number(0, integer=True),
     },
     "site": {"base_url": _url, "title": _text, "title_zh": _text},
     "publish": {"policy": _policy, "min_approved": _number(0, 1)},

@@ -62,6 +62,8 @@ class RunOptions:
     publish: str = "changed"  # changed | always | never
     dry_run: bool = False
     batch_size: int = 250  # local sources per ingest unit (each unit reads the article index)
+    max_chars: int | None = None  # characters sent to engines in this run (None: the config's)
+    retry_rejected: bool = False  # ask again for suggestions reviewers cleared
 
     def __post_init__(self) -> None:
         unknown = [step for step in self.steps if step not in STEPS]
@@ -73,6 +75,8 @@ class RunOptions:
             )
         if self.batch_size < 1:
             raise PipelineError("batch_size must be at least 1")
+        if self.max_chars is not None and self.max_chars < 0:
+            raise PipelineError("max_chars must be 0 or more")
 
 
 @dataclass
@@ -84,6 +88,7 @@ class TranslateResult:
     filled: int = 0  # entries machine-translated by this run (planned: untranslated now)
     pending: int = 0  # entries still untranslated afterwards
     message: str = ""
+    chars: dict[str, int] = field(default_factory=dict)  # characters sent per engine
 
 
 @dataclass
@@ -118,6 +123,14 @@ class RunReport:
     def ok(self) -> bool:
         return not self.errors()
 
+    def chars_sent(self) -> dict[str, int]:
+        """Characters sent per engine over the whole run (retries included)."""
+        totals: dict[str, int] = {}
+        for result in self.translate:
+            for engine, chars in result.chars.items():
+                totals[engine] = totals.get(engine, 0) + chars
+        return totals
+
     def changed(self) -> bool:
         """True if this run changed an article, a catalog or the site."""
         return (
@@ -147,6 +160,7 @@ class RunReport:
             "ingest": [asdict(r) for r in self.ingest],
             "translate": [asdict(r) for r in self.translate],
             "publish": asdict(self.publish) if self.publish else None,
+            "chars_sent": self.chars_sent(),
             "articles": self.article_rows(),
             "totals": self.status.get("totals", {}),
         }
@@ -225,29 +239,36 @@ def ingest_batch(project: Project, sources: list[str]) -> list[IngestResult]:
     return project.ingest(sources)
 
 
-def translate_article(project: Project, slug: str, engines: Iterable[str] = ()) -> TranslateResult:
+def translate_article(
+    project: Project, slug: str, engines: Iterable[str] = (), **options: Any
+) -> TranslateResult:
     """Machine-translate the untranslated sentences of one article, in every target language.
 
     An unreadable or unwritable catalog makes the result an error. An engine that failed
     (offline, throttled) while sentences still wait makes it ``awaiting``: the run goes on
     and publishes with those sentences in English, and the flows do not cache the result,
-    so the next run asks again.
+    so the next run asks again. ``options`` go to ``Project.translate`` (``budget``,
+    ``retry_rejected``); Ctrl-C is not caught (``translate.Interrupted`` says what was saved).
     """
     translate = getattr(project, "translate", None)
     if translate is None:
         return TranslateResult(slug, "skipped", message="machine translation is not available")
     try:
-        report = translate(engines=list(engines) or None, slugs=[slug])
+        report = translate(engines=list(engines) or None, slugs=[slug], **options)
     except Exception as error:  # catalogs busy, engines misconfigured: many types
         return TranslateResult(slug, "error", message=_one_line(error))
     filled, pending = int(report.filled), int(report.pending)
+    chars = dict(getattr(report, "chars", {}))
     errors = [error for language in report.languages for error in language.errors]
     if errors:  # a catalog that could not be read or written
-        return TranslateResult(slug, "error", filled, pending, "; ".join(errors))
+        return TranslateResult(slug, "error", filled, pending, "; ".join(errors), chars)
     problems = list(report.problems())
+    if getattr(getattr(report, "budget", None), "exhausted", False) and pending:
+        problems.append(report.budget.reason)
     if problems and pending:  # engines unreachable or refusing: sentences wait, not an error
-        return TranslateResult(slug, "awaiting", filled, pending, "; ".join(problems))
-    return TranslateResult(slug, "translated" if filled else "unchanged", filled, pending)
+        return TranslateResult(slug, "awaiting", filled, pending, "; ".join(problems), chars)
+    action = "translated" if filled else "unchanged"
+    return TranslateResult(slug, action, filled, pending, chars=chars)
 
 
 def publish_site(project: Project) -> PublishResult:
@@ -511,6 +532,7 @@ class Runner:
 
     def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress
+        self.translate_options: dict[str, Any] = {}  # set by run(): the run's budget…
 
     def tick(self, step: str, done: int, total: int) -> None:
         if self.progress:
@@ -526,9 +548,15 @@ class Runner:
     def translate(
         self, project: Project, slugs: list[str], engines: tuple[str, ...]
     ) -> list[TranslateResult]:
-        results = []
+        from i18npub.translate import Interrupted
+
+        results: list[TranslateResult] = []
         for done, slug in enumerate(slugs, 1):
-            results.append(translate_article(project, slug, engines))
+            try:
+                results.append(translate_article(project, slug, engines, **self.translate_options))
+            except Interrupted as interrupt:  # what every article saved, not only the last
+                saved = sum(r.filled for r in results) + interrupt.saved
+                raise Interrupted(saved, interrupt.report) from None
             self.tick("translate", done, len(slugs))
         return results
 
@@ -552,11 +580,29 @@ def run(
         report.ingest = runner.ingest(project, source_batches(project, options))
     if "translate" in options.steps:
         slugs = articles_to_translate(project, options)
+        runner.translate_options = translate_options(project, options)
         report.translate = runner.translate(project, slugs, options.engines)
     if "publish" in options.steps:
         report.publish = _publish(project, options, runner, report)
     report.status = project.status()
     return report
+
+
+def translate_options(project: Project, options: RunOptions) -> dict[str, Any]:
+    """What every translate call of one run shares: one character budget for the whole run
+    (``max_chars``, else ``[translate] max_chars_per_run``) and ``retry_rejected``; only
+    what is set, so a translate that takes neither still works."""
+    from i18npub.translate import Budget, TranslateError
+
+    limit = options.max_chars
+    if limit is None:
+        limit = project.config.raw.get("translate", {}).get("max_chars_per_run")
+    try:
+        budget = Budget(limit)
+    except TranslateError as error:
+        raise PipelineError(f"translate.max_chars_per_run: {error}") from error
+    shared: dict[str, Any] = {"budget": budget} if limit is not None else {}
+    return shared | ({"retry_rejected": True} if options.retry_rejected else {})
 
 
 def _publish(

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from i18npub.article import Article, numbered_slug, slugify, validate_slug
 from i18npub.catalog import (
@@ -485,11 +485,13 @@ class Project:
         engines: Iterable[str] | None = None,
         slugs: Iterable[str] | None = None,
         languages: Iterable[str] | None = None,
+        **options: Any,
     ) -> TranslateReport:
         """Machine-translate untranslated sentences through ``engines`` (default: the chain).
 
         Only untranslated entries are filled (fuzzy, with provenance); an engine's failure
-        leaves its sentences waiting, with the reason shown by ``status``.
+        leaves its sentences waiting, with the reason shown by ``status``. ``options``
+        (``max_chars``, ``budget``, ``retry_rejected``): see ``Translator.translate``.
         """
         from i18npub.translate import TranslateError, Translator
 
@@ -506,6 +508,7 @@ class Project:
                 list(engines) if engines else None,
                 list(slugs) if slugs else None,
                 list(languages) if languages else None,
+                **options,
             )
         except TranslateError as error:
             raise ProjectError(str(error)) from error

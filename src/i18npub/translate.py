@@ -11,13 +11,25 @@ same for every engine:
   by default they travel in clear, so that ``60,000`` can become ``6万``); every token must
   come back exactly once, or the answer is rejected and the sentence goes to the next engine;
 * **dedup and cache**: a text is sent once per run however many articles hold it, and
-  answers are kept in ``.i18npub/mt-cache.sqlite3`` (keyed by engine, languages, glossary
-  version and the text sent), so a rerun sends nothing it sent before;
+  answers are kept in ``.i18npub/mt-cache.sqlite3`` as they arrive (keyed by engine,
+  languages, glossary version and the text sent), so a rerun sends nothing it got a good
+  answer for; an answer the checks reject is dropped from it, so it is asked again next run;
 * **scheduling**: texts longer than an engine's limit are chunked at sentence, clause or
   word boundaries; texts are batched as the engine allows and sent with a per-engine
-  concurrency limit; timeouts and 5xx are retried with backoff; a 429 or exhausted quota
-  puts the engine in a cooldown (``Retry-After``, kept across runs when given); an engine
-  that cannot be reached is dropped for the run after one failure;
+  concurrency limit; timeouts and 5xx are retried with exponential backoff and jitter; a
+  429 without ``Retry-After`` backs the engine off (all threads) and retries, a short
+  ``Retry-After`` is waited for, a long one rests the engine across runs; a malformed
+  answer (an HTML error page) is asked once more, then the batch is bisected to isolate the
+  text that breaks it; an engine is dropped for the run only after ``max_failures`` failed
+  batches in a row, or at once when it cannot be reached;
+* **cost**: characters sent are counted per engine; a budget (``--max-chars``,
+  ``[translate] max_chars_per_run``) stops sending when spent, the rest waits with that
+  reason;
+* **reviewers' rejections**: a machine suggestion a reviewer cleared is remembered per
+  source text and engine (``.i18npub/mt-rejections.sqlite3``) and that engine is not asked
+  again for it (``--retry-rejected`` lifts it);
+* **interrupts**: Ctrl-C cancels queued batches at once, writes and caches what arrived,
+  and raises :class:`Interrupted`;
 * **checks**: Chinese typography is fixed (full-width punctuation, no spaces between
   characters), then the gate (:func:`i18npub.qa.acceptance_issues`) rejects only what is
   certainly broken (placeholders, empty, echo, wrong script, absurd length, a loop, a
@@ -33,6 +45,7 @@ the PO, to avoid churn) and shown by ``i18npub status``.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import json
 import random
@@ -40,16 +53,18 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from i18npub.article import PLACEHOLDER_RE
+from i18npub.article import PLACEHOLDER_RE, text_hash
 from i18npub.catalog import (
+    PROVENANCE_PREFIX,
     CatalogError,
     edit_catalog,
+    provenance,
     read_catalog,
     set_machine_translation,
     stamp_machine_revision,
@@ -87,9 +102,21 @@ if TYPE_CHECKING:
 
 STATE_DIR = ".i18npub"
 CACHE_FILE = "mt-cache.sqlite3"
+REJECTIONS_FILE = "mt-rejections.sqlite3"
 STATE_FILE = "translate-state.json"
-ENGINE_DEFAULT_KEYS = ("timeout", "connect_timeout", "retries", "backoff", "max_wait")
+ENGINE_DEFAULT_KEYS = (
+    "timeout",
+    "connect_timeout",
+    "retries",
+    "backoff",
+    "max_backoff",
+    "max_wait",
+    "rate_retries",
+    "max_failures",
+)
 UNAVAILABLE_SECONDS = 300.0  # an unreachable engine is not tried again for this long
+PARAGRAPH_SEP = "\x1e"  # between the sentences of a paragraph sent as one unit
+Paragraph = tuple[str, ...]  # the msgids of one block's untranslated sentences, in order
 COOLDOWN_WITHOUT_RETRY_AFTER = 600.0  # a 429 without Retry-After: rest of the run, 10 min max
 
 
@@ -264,46 +291,68 @@ class CacheScope:
 
 class Cache:
     """Engine answers kept across runs (SQLite, opened on first use; in memory when ``path``
-    is None or cannot be written)."""
+    is None or cannot be written). Thread-safe: engine threads store answers as they arrive."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
 
     @property
     def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = _open_cache(self.path)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS answers (engine TEXT, source TEXT, target TEXT,"
-                " glossary TEXT, text TEXT, answer TEXT, created TEXT,"
-                " PRIMARY KEY (engine, source, target, glossary, text))"
-            )
-        return self._db
+        with self._lock:
+            if self._db is None:
+                self._db = _open_cache(self.path)
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS answers (engine TEXT, source TEXT, target TEXT,"
+                    " glossary TEXT, text TEXT, answer TEXT, created TEXT,"
+                    " PRIMARY KEY (engine, source, target, glossary, text))"
+                )
+            return self._db
 
     def get(self, scope: CacheScope, text: str) -> str | None:
-        row = self.db.execute(
-            "SELECT answer FROM answers WHERE engine=? AND source=? AND target=? AND glossary=?"
-            " AND text=?",
-            (scope.engine, scope.source, scope.target, scope.glossary, text),
-        ).fetchone()
+        with self._lock:
+            row = self.db.execute(
+                "SELECT answer FROM answers WHERE engine=? AND source=? AND target=?"
+                " AND glossary=? AND text=?",
+                (scope.engine, scope.source, scope.target, scope.glossary, text),
+            ).fetchone()
         return row[0] if row else None
 
     def put(self, scope: CacheScope, text: str, answer: str) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (scope.engine, scope.source, scope.target, scope.glossary, text, answer, _now_iso()),
-        )
+        with self._lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    scope.engine,
+                    scope.source,
+                    scope.target,
+                    scope.glossary,
+                    text,
+                    answer,
+                    _now_iso(),
+                ),
+            )
+
+    def delete(self, scope: CacheScope, text: str) -> None:
+        with self._lock:
+            self.db.execute(
+                "DELETE FROM answers WHERE engine=? AND source=? AND target=? AND glossary=?"
+                " AND text=?",
+                (scope.engine, scope.source, scope.target, scope.glossary, text),
+            )
 
     def commit(self) -> None:
-        if self._db is not None:
-            self._db.commit()
+        with self._lock:
+            if self._db is not None:
+                self._db.commit()
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.commit()
-            self._db.close()
-            self._db = None
+        with self._lock:
+            if self._db is not None:
+                self._db.commit()
+                self._db.close()
+                self._db = None
 
 
 def _open_cache(path: Path | None) -> sqlite3.Connection:
@@ -347,6 +396,116 @@ def _open_cache(path: Path | None) -> sqlite3.Connection:
 
 def _now_iso() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Reviewers' rejections ---------------------------------------------------------
+
+REJECTED_BY_REVIEWER = (
+    "suggestion cleared by a reviewer (`i18npub translate --retry-rejected` asks again)"
+)
+
+
+def _cleared_suggestion(entry: POEntry) -> tuple[str, str] | None:
+    """``(engine, provenance)`` if this untranslated entry held a machine suggestion for its
+    current text that someone cleared (Weblate's save of a rejected string, Poedit's delete):
+    the provenance comment is still there, the text is gone."""
+    record = provenance(entry)
+    if entry.msgstr or record.get("kind") != "machine" or not record.get("engine"):
+        return None
+    if record.get("source", text_hash(entry.msgid)) != text_hash(entry.msgid):
+        return None  # carried from an older source text: not a verdict on this one
+    comment = next(c for c in entry.translator_comments if c.startswith(PROVENANCE_PREFIX))
+    return record["engine"], comment
+
+
+class Rejections:
+    """Which engine's suggestion for which source text a reviewer cleared
+    (``.i18npub/mt-rejections.sqlite3``, kept even when the MT cache is off).
+
+    A rejected engine is not asked again for that text; the next engine of the chain is.
+    ``forgive`` (``--retry-rejected``) lifts it; writing a new suggestion from that engine
+    starts afresh, so clearing it again is a new rejection.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = _open_cache(self.path)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS rejections (language TEXT, msgid TEXT, engine TEXT,"
+                " provenance TEXT, active INTEGER, created TEXT,"
+                " PRIMARY KEY (language, msgid, engine))"
+            )
+        return self._db
+
+    def record(self, language: str, cleared: Mapping[str, tuple[str, str]]) -> None:
+        """Remember cleared suggestions; one already forgiven stays forgiven."""
+        for msgid, (engine, comment) in cleared.items():
+            row = self.db.execute(
+                "SELECT provenance FROM rejections WHERE language=? AND msgid=? AND engine=?",
+                (language, msgid, engine),
+            ).fetchone()
+            if row is None or row[0] != comment:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, ?, 1, ?)",
+                    (language, msgid, engine, comment, _now_iso()),
+                )
+        if cleared:
+            self.db.commit()
+
+    def active(self, language: str, msgids: Collection[str]) -> dict[str, set[str]]:
+        """``{msgid: engines}`` whose suggestions stand rejected."""
+        if not msgids or not self._exists():
+            return {}
+        wanted = set(msgids)
+        found: dict[str, set[str]] = {}
+        rows = self.db.execute(
+            "SELECT msgid, engine FROM rejections WHERE language=? AND active=1", (language,)
+        )
+        for msgid, engine in rows:
+            if msgid in wanted:
+                found.setdefault(msgid, set()).add(engine)
+        return found
+
+    def forgive(
+        self, language: str, msgids: Collection[str], engines: Collection[str]
+    ) -> dict[str, set[str]]:
+        """Lift the rejections of ``msgids`` by ``engines``; ``{engine: msgids}`` to ask
+        again, anew."""
+        fresh: dict[str, set[str]] = {}
+        for msgid, rejected in self.active(language, msgids).items():
+            for engine in set(rejected) & set(engines):
+                fresh.setdefault(engine, set()).add(msgid)
+                self.db.execute(
+                    "UPDATE rejections SET active=0 WHERE language=? AND msgid=? AND engine=?",
+                    (language, msgid, engine),
+                )
+        if fresh:
+            self.db.commit()
+        return fresh
+
+    def written(self, language: str, suggestions: Sequence[tuple[str, str]]) -> None:
+        """A new suggestion from an engine replaces what was forgiven of it."""
+        if not suggestions or not self._exists():
+            return
+        self.db.executemany(
+            "DELETE FROM rejections WHERE language=? AND msgid=? AND engine=? AND active=0",
+            [(language, msgid, engine) for msgid, engine in suggestions],
+        )
+        self.db.commit()
+
+    def _exists(self) -> bool:
+        return self._db is not None or self.path is None or self.path.exists()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.commit()
+            self._db.close()
+            self._db = None
 
 
 # Run state: why segments wait, engine cooldowns -------------------------------
@@ -403,21 +562,72 @@ class TranslateState:
                 atomic_write_text(self.path, text + "\n")
 
 
-# Engine guards: concurrency, retries, cooldowns -------------------------------
+# Engine guards: concurrency, retries, cooldowns, budget, cancellation ----------
 
 
 @dataclass(frozen=True)
 class Policy:
     """How hard to try one engine."""
 
-    retries: int = 2  # extra attempts after a timeout or a server error
-    backoff: float = 0.5  # seconds before the first retry; doubles each time
+    retries: int = 2  # extra attempts after a timeout, a server error or a short Retry-After
+    backoff: float = 0.5  # seconds before the first retry; doubles each time (with jitter)
+    max_backoff: float = 30.0  # the longest pause between two attempts
     max_wait: float = 10.0  # longest Retry-After worth waiting for within a run
+    rate_retries: int = 3  # extra attempts after a 429 without Retry-After (backing off)
     max_failures: int = 2  # failed batches in a row before the engine is dropped for the run
+
+    def delay(self, attempt: int) -> float:
+        """Exponential backoff with jitter (0.5-1.5x) before attempt ``attempt + 1``."""
+        return min(self.max_backoff, self.backoff * 2**attempt * random.uniform(0.5, 1.5))
 
 
 class EngineSkipped(EngineError):
     """The engine is unavailable or cooling down: nothing was sent."""
+
+
+class BudgetReached(EngineError):
+    """The run's character budget is spent: nothing more is sent to any engine."""
+
+
+class Cancelled(EngineError):
+    """The run was interrupted (Ctrl-C) before this batch was sent."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A ``translate`` call stopped by Ctrl-C after saving what had arrived."""
+
+    def __init__(self, saved: int, report: TranslateReport | None = None) -> None:
+        super().__init__(f"interrupted: {saved} answers saved; run again to continue")
+        self.saved = saved
+        self.report = report
+
+
+class Budget:
+    """Characters that may still be sent in one run, all engines together (shared by the
+    ``translate`` calls of one ``run``). ``limit`` None: no limit, only counting."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise TranslateError("the character budget must be a whole number")
+        if limit is not None and limit < 0:
+            raise TranslateError("the character budget must be 0 or more")
+        self.limit = limit
+        self.used = 0
+        self.exhausted = False
+        self._lock = threading.Lock()
+
+    def take(self, chars: int) -> bool:
+        """Reserve ``chars`` for one request; False (and spent from now on) if they do not fit."""
+        with self._lock:
+            if self.limit is not None and (self.exhausted or self.used + chars > self.limit):
+                self.exhausted = True
+                return False
+            self.used += chars
+            return True
+
+    @property
+    def reason(self) -> str:
+        return f"character budget reached ({self.limit:,} characters per run)"
 
 
 class EngineGuard:
@@ -437,7 +647,7 @@ class EngineGuard:
         if cooldown_until > time.time():
             self.status, self.problem = "rate-limited", _cooling_message(cooldown_until)
 
-    def admit(self) -> None:
+    def admit(self, cancel: threading.Event | None = None) -> None:
         """Return when a request may be sent; raise EngineSkipped if none may be."""
         with self._lock:
             now = time.time()
@@ -447,7 +657,7 @@ class EngineGuard:
         if wait > self.policy.max_wait:
             raise EngineSkipped(_cooling_message(self.cooldown_until))
         if wait > 0:
-            time.sleep(wait)
+            _pause(wait, cancel)
 
     def disable(self, error: EngineError) -> None:
         with self._lock:
@@ -455,7 +665,13 @@ class EngineGuard:
             self.status = "error" if isinstance(error, EngineConfigError) else "unavailable"
             self.problem = str(error)
 
+    def back_off(self, seconds: float) -> None:
+        """Pause every thread's requests for ``seconds`` (a 429 without Retry-After)."""
+        with self._lock:
+            self.cooldown_until = max(self.cooldown_until, time.time() + seconds)
+
     def cool_down(self, error: RateLimited) -> None:
+        """Rest the engine: for Retry-After (kept across runs when given), else for the run."""
         with self._lock:
             seconds = error.retry_after
             until = time.time() + (seconds if seconds is not None else COOLDOWN_WITHOUT_RETRY_AFTER)
@@ -475,6 +691,14 @@ class EngineGuard:
     def succeeded(self) -> None:
         with self._lock:
             self._failures = 0
+
+
+def _pause(seconds: float, cancel: threading.Event | None) -> None:
+    """Sleep, but return at once (raising Cancelled) when the run is interrupted."""
+    if cancel is None:
+        time.sleep(seconds)
+    elif cancel.wait(seconds):
+        raise Cancelled("interrupted")
 
 
 def _cooling_message(until: float) -> str:
@@ -500,6 +724,8 @@ class EngineRun:
     translated: int = 0  # distinct sentences answered and accepted
     rejected: int = 0  # answers that failed the checks
     failed: int = 0  # distinct sentences it could not answer
+    chars: int = 0  # characters sent (retries included): what a paid engine bills
+    isolated: int = 0  # texts a malformed batch was bisected down to
 
 
 @dataclass
@@ -521,6 +747,7 @@ class TranslateReport:
     chain: list[str]
     languages: list[LanguageRun] = field(default_factory=list)
     engines: list[EngineRun] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget, repr=False)
 
     def engine(self, name: str) -> EngineRun:
         for run in self.engines:
@@ -541,8 +768,23 @@ class TranslateReport:
         """One line per engine that failed (unreachable, rate-limited, misconfigured)."""
         return [f"{run.name}: {run.message}" for run in self.engines if run.message]
 
+    @property
+    def chars(self) -> dict[str, int]:
+        """Characters sent per engine (retries included)."""
+        return {run.name: run.chars for run in self.engines if run.status != "not used"}
+
     def as_dict(self) -> dict[str, Any]:
-        return {"filled": self.filled, "pending": self.pending, **asdict(self)}
+        data: dict[str, Any] = {"filled": self.filled, "pending": self.pending}
+        data["chain"] = list(self.chain)
+        data["languages"] = [asdict(language) for language in self.languages]
+        data["engines"] = [asdict(run) for run in self.engines]
+        data["chars"] = self.chars
+        data["budget"] = {
+            "max_chars": self.budget.limit,
+            "used": self.budget.used,
+            "reached": self.budget.exhausted,
+        }
+        return data
 
     def lines(self) -> list[str]:
         """A human summary: one line per language and per engine used."""
@@ -562,8 +804,11 @@ class TranslateReport:
                 detail += f", {run.requests} requests, {run.cache_hits} from cache"
             if run.rejected:
                 detail += f", {run.rejected} rejected by checks"
-            problem = f"{run.status}: {run.message}" if run.message else ""
-            lines.append(f"  {run.name:10} {problem or detail}")
+            sent = f"{run.chars:,} characters sent"
+            problem = f"{run.status}: {run.message} ({sent})" if run.message else ""
+            lines.append(f"  {run.name:10} {problem or detail + ', ' + sent}")
+        if self.budget.exhausted:
+            lines.append(f"  {self.budget.reason}: the rest waits for the next run")
         return lines
 
 
@@ -610,6 +855,7 @@ class Translator:
         self._engines: dict[str, Engine | EngineError] = {}
         self._guards: dict[str, EngineGuard] = {}
         self._lock = threading.Lock()
+        self.controls = Controls()  # the current call's budget and Ctrl-C flag
 
     # Engines ---------------------------------------------------------------------
 
@@ -648,7 +894,9 @@ class Translator:
                 policy = Policy(
                     retries=int(settings.get("retries", Policy.retries)),
                     backoff=float(settings.get("backoff", Policy.backoff)),
+                    max_backoff=float(settings.get("max_backoff", Policy.max_backoff)),
                     max_wait=float(settings.get("max_wait", Policy.max_wait)),
+                    rate_retries=int(settings.get("rate_retries", Policy.rate_retries)),
                     max_failures=int(settings.get("max_failures", Policy.max_failures)),
                 )
                 self._guards[engine.name] = EngineGuard(
@@ -670,31 +918,65 @@ class Translator:
         engines: Sequence[str] | None = None,
         slugs: Sequence[str] | None = None,
         languages: Sequence[str] | None = None,
+        *,
+        max_chars: int | None = None,
+        budget: Budget | None = None,
+        retry_rejected: bool = False,
     ) -> TranslateReport:
         """Fill untranslated entries of ``slugs`` (default: all) through ``engines``
-        (default: the configured chain). Never raises for an engine's failure."""
+        (default: the configured chain). Never raises for an engine's failure.
+
+        ``max_chars`` (default ``[translate] max_chars_per_run``) caps the characters sent,
+        or ``budget`` is one shared by several calls; ``retry_rejected`` asks again for
+        suggestions reviewers cleared. Ctrl-C raises :class:`Interrupted` once what had
+        arrived is written and cached.
+        """
         chain = list(engines or self.project.config.engines)
         self.check_chain(chain)
         slugs = self._check_slugs(slugs)
+        controls = Controls(budget or Budget(self._budget_limit(max_chars)))
+        self.controls = controls
         state = TranslateState.load(self.state_dir)
         use_cache = bool(self.settings.get("cache", True))
         cache = Cache(self.state_dir / CACHE_FILE if use_cache else None)
-        report = TranslateReport(chain)
+        rejections = Rejections(self.state_dir / REJECTIONS_FILE)
+        report = TranslateReport(chain, budget=controls.budget)
         pending: dict[tuple[str, str], dict[str, str]] = {}
         try:
             for language in languages or self.project.config.target_languages:
+                if controls.cancelled:
+                    break
                 run = LanguageRun(language)
                 report.languages.append(run)
-                catalogs, msgids = self._collect(language, slugs, run)
+                catalogs, msgids, cleared, paragraphs = self._collect(language, slugs, run)
                 work = self._prepare(language, msgids)
-                for name in chain:
-                    if work.pending:
-                        self._through(name, work, cache, state, report)
-                self._write(language, catalogs, work, run, pending)
+                work.paragraphs = paragraphs
+                rejections.record(language, cleared)
+                if retry_rejected:
+                    work.fresh = rejections.forgive(language, msgids, chain)
+                work.rejected = rejections.active(language, msgids)
+                try:
+                    for name in chain:
+                        if work.pending and not controls.cancelled:
+                            self._through(name, work, cache, state, report, controls)
+                except KeyboardInterrupt:
+                    controls.cancel.set()  # write what arrived, then stop
+                self._write(language, catalogs, work, run, pending, rejections)
+        except KeyboardInterrupt:
+            controls.cancel.set()
         finally:
             cache.close()
+            rejections.close()
             state.update(pending, self._cooldowns())
+        if controls.cancelled:
+            raise Interrupted(report.filled, report)
         return report
+
+    def _budget_limit(self, max_chars: int | None) -> int | None:
+        limit = max_chars if max_chars is not None else self.settings.get("max_chars_per_run")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise TranslateError("translate.max_chars_per_run must be a whole number")
+        return limit
 
     def _check_slugs(self, slugs: Sequence[str] | None) -> list[str]:
         known = self.project.slugs()
@@ -709,10 +991,14 @@ class Translator:
 
     def _collect(
         self, language: str, slugs: Sequence[str], run: LanguageRun
-    ) -> tuple[list[tuple[str, Path]], list[str]]:
-        """The catalogs in scope and their distinct untranslated sentences, in order."""
+    ) -> tuple[list[tuple[str, Path]], list[str], dict[str, tuple[str, str]], list[Paragraph]]:
+        """The catalogs in scope, their distinct untranslated sentences in order, the
+        machine suggestions a reviewer cleared (``{msgid: (engine, provenance)}``) and the
+        paragraphs of those sentences."""
         catalogs: list[tuple[str, Path]] = []
         msgids: dict[str, None] = {}
+        cleared: dict[str, tuple[str, str]] = {}
+        paragraphs: dict[Paragraph, None] = {}
         for slug in slugs:
             path = self.project.catalog_path(slug, language)
             try:
@@ -726,8 +1012,11 @@ class Translator:
             for entry in _untranslated(catalog):
                 run.untranslated += 1
                 msgids.setdefault(entry.msgid)
+                if rejected := _cleared_suggestion(entry):
+                    cleared[entry.msgid] = rejected
+            paragraphs.update(dict.fromkeys(_paragraphs(catalog)))
         run.unique = len(msgids)
-        return catalogs, list(msgids)
+        return catalogs, list(msgids), cleared, list(paragraphs)
 
     def _prepare(self, language: str, msgids: list[str]) -> _Work:
         """Each sentence protected (tokens) and its glossary terms, ready for the chain."""
@@ -743,7 +1032,13 @@ class Translator:
         )
 
     def _through(
-        self, name: str, work: _Work, cache: Cache, state: TranslateState, report: TranslateReport
+        self,
+        name: str,
+        work: _Work,
+        cache: Cache,
+        state: TranslateState,
+        report: TranslateReport,
+        controls: Controls,
     ) -> None:
         """Send the sentences still pending to one engine; keep the answers that pass."""
         stats = report.engine(name)
@@ -753,27 +1048,99 @@ class Translator:
             stats.status, stats.message, stats.failed = "error", str(error), len(work.pending)
             work.fail(work.pending, f"{name}: {error}")
             return
+        refused = [m for m in work.pending if name in work.rejected.get(m, ())]
+        work.fail(refused, f"{name}: {REJECTED_BY_REVIEWER}")
+        asked = [m for m in work.pending if m not in set(refused)]
         guard = self.guard(engine, state)
-        texts = {m: work.jobs[m].text if engine.protect else m for m in work.pending}
         source = self.project.config.source_language
         scope = CacheScope(engine.cache_id(), source, work.language, work.glossary_version)
-        outcomes = _Runner(engine, guard, cache, scope, stats).run(
-            list(dict.fromkeys(texts.values()))
-        )
-        still = []
-        for msgid in work.pending:
-            outcome = outcomes[texts[msgid]]
-            try:
-                if isinstance(outcome, Failure):
-                    raise Rejected(outcome.reason)
-                work.results[msgid] = _accept(outcome, msgid, work, engine)
-                stats.translated += 1
-            except Rejected as rejection:
-                stats.rejected += not isinstance(outcome, Failure)
-                work.fail([msgid], f"{name}: {rejection}")
-                still.append(msgid)
-        work.pending = still
+        runner = _Runner(engine, guard, cache, scope, stats, controls)
+        by_text: dict[str, list[str]] = {}
+        for msgid in asked:
+            by_text.setdefault(work.jobs[msgid].text if engine.protect else msgid, []).append(msgid)
+
+        def settle(text: str, outcome: Outcome) -> bool:
+            accepted = False
+            for msgid in by_text[text]:
+                try:
+                    if isinstance(outcome, Failure):
+                        raise Rejected(outcome.reason)
+                    work.results[msgid] = _accept(outcome, msgid, work, engine)
+                    stats.translated += 1
+                    accepted = True
+                except Rejected as rejection:
+                    stats.rejected += not isinstance(outcome, Failure)
+                    work.fail([msgid], f"{name}: {rejection}")
+            return accepted
+
+        fresh = {t for t, ms in by_text.items() if any(m in work.fresh.get(name, ()) for m in ms)}
+        if engine.context:
+            self._in_paragraphs(engine, work, asked, runner, fresh)
+        texts = [t for t, ms in by_text.items() if any(m not in work.results for m in ms)]
+        runner.run(texts, settle, fresh)
+        work.pending = [m for m in work.pending if m not in work.results]
         _finish_stats(stats, guard)
+
+    def _in_paragraphs(
+        self, engine: Engine, work: _Work, asked: list[str], runner: _Runner, fresh: set[str]
+    ) -> None:
+        """A context engine's pass over whole paragraphs (two sentences or more still
+        pending); what it cannot answer or split with confidence is left for sentences."""
+        wanted = set(asked)
+        units: dict[str, list[str]] = {}
+        for paragraph in work.paragraphs:
+            msgids = list(dict.fromkeys(m for m in paragraph if m in wanted))
+            if len(msgids) > 1:
+                units.setdefault(PARAGRAPH_SEP.join(work.jobs[m].text for m in msgids), msgids)
+        if not units:
+            return
+        scope = runner.scope
+        source, target = scope.source, scope.target
+
+        def send(batch: list[str]) -> list[str | None]:
+            answers: list[str | None] = []
+            for key in batch:
+                terms = dict.fromkeys(
+                    (term.source, term.translation) for m in units[key] for term in work.terms[m]
+                )
+                split = engine.translate_paragraph(
+                    key.split(PARAGRAPH_SEP), source, target, list(terms)
+                )
+                answers.append(PARAGRAPH_SEP.join(split) if split is not None else None)
+            return answers
+
+        def settle(key: str, outcome: Outcome) -> bool:
+            if isinstance(outcome, Failure):
+                return False
+            text = outcome.text if isinstance(outcome, Answer) else outcome
+            accepted = []
+            for msgid, answer in zip(units[key], text.split(PARAGRAPH_SEP), strict=True):
+                if msgid in work.results:
+                    continue  # a repeated sentence, already settled
+                with contextlib.suppress(Rejected):  # it goes as a sentence instead
+                    result = _accept(Answer(answer, {"context": "paragraph"}), msgid, work, engine)
+                    accepted.append((msgid, result))
+            for msgid, result in accepted:
+                work.results[msgid] = result
+                runner.stats.translated += 1
+            return len(accepted) == len(set(units[key]))
+
+        limits = Limits(10**9, 1, 10**9, engine.limits.concurrency)
+        paragraph_scope = CacheScope(
+            scope.engine + ":paragraph", scope.source, scope.target, scope.glossary
+        )
+        paragraphs = _Runner(
+            engine,
+            runner.guard,
+            runner.cache,
+            paragraph_scope,
+            runner.stats,
+            runner.controls,
+            send=send,
+            limits=limits,
+        )
+        stale = {key for key, ms in units.items() if any(work.jobs[m].text in fresh for m in ms)}
+        paragraphs.run(list(units), settle, stale)
 
     def _write(
         self,
@@ -782,6 +1149,7 @@ class Translator:
         work: _Work,
         run: LanguageRun,
         pending: dict[tuple[str, str], dict[str, str]],
+        rejections: Rejections,
     ) -> None:
         """Write results into entries that are still untranslated (edit_catalog keeps any
         translator's concurrent edit); remember why the rest wait."""
@@ -800,6 +1168,7 @@ class Translator:
             run.filled += len(filled)
             run.pending += len(waiting)
             pending[(language, slug)] = waiting
+        rejections.written(language, [(m, r.engine) for m, r in work.results.items()])
 
 
 @dataclass
@@ -813,6 +1182,9 @@ class _Work:
     pending: list[str] = field(default_factory=list)
     results: dict[str, Result] = field(default_factory=dict)
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    rejected: dict[str, set[str]] = field(default_factory=dict)  # msgid -> engines refused
+    fresh: dict[str, set[str]] = field(default_factory=dict)  # engine -> msgids to ask anew
+    paragraphs: list[Paragraph] = field(default_factory=list)  # for context engines
 
     def fail(self, msgids: Sequence[str], reason: str) -> None:
         for msgid in msgids:
@@ -823,6 +1195,18 @@ class _Work:
         return {
             m: "; ".join(self.reasons.get(m, [])) or "no engine in the chain" for m in self.pending
         }
+
+
+def _paragraphs(catalog: POFile) -> Iterator[Paragraph]:
+    """The untranslated sentences of each paragraph (block) of a catalog, in order; the
+    ``#:`` references (``slug:block``) say which blocks a sentence is in."""
+    blocks: dict[str, list[str]] = {}
+    for entry in _untranslated(catalog):
+        for reference in entry.references:
+            blocks.setdefault(reference, []).append(entry.msgid)
+    for msgids in blocks.values():
+        if len(msgids) > 1:
+            yield tuple(msgids)
 
 
 def _untranslated(catalog: POFile) -> Iterator[POEntry]:
@@ -910,9 +1294,19 @@ def _acceptance_issues(
 
 # The scheduler ---------------------------------------------------------------
 
+Outcome = str | Answer | Failure
+Settle = Callable[[str, Outcome], bool]
+"""Called once per text as soon as its outcome is known; True if the answer was accepted."""
+
 
 class _Runner:
-    """One engine over distinct texts: cache, chunks, batches, threads, retries."""
+    """One engine over distinct texts: cache, chunks, batches, threads, retries, bisection.
+
+    Answers are cached as each batch arrives, by the thread that got it (a killed run loses
+    at most the requests in flight); each text is then settled (accepted or not, by the
+    caller) as soon as its pieces are in, and the answers of a rejected text are dropped
+    from the cache again, so it is asked again next run.
+    """
 
     def __init__(
         self,
@@ -921,35 +1315,82 @@ class _Runner:
         cache: Cache,
         scope: CacheScope,
         stats: EngineRun,
+        controls: Controls,
+        send: Callable[[list[str]], Sequence[str | Answer | None]] | None = None,
+        limits: Limits | None = None,
     ) -> None:
+        self.chunk = send is None  # sentences are chunked; other units go as they are
         self.engine = engine
         self.guard = guard
         self.cache = cache
         self.scope = scope
         self.stats = stats
+        self.controls = controls
+        self.limits = limits or engine.limits
+        self.send = send or (
+            lambda batch: self.engine.translate_batch(batch, self.scope.source, self.scope.target)
+        )
         self._lock = threading.Lock()
 
-    def run(self, texts: list[str]) -> dict[str, str | Answer | Failure]:
-        limit = self.engine.limits.max_chars
-        pieces_of = {t: split_text(t, limit) if self.engine.protect else [t] for t in texts}
+    def run(self, texts: list[str], settle: Settle, fresh: Collection[str] = ()) -> None:
+        """Answer ``texts`` (``fresh`` ones not from the cache) and settle each of them."""
+        limit = self.limits.max_chars
+        chunk = self.engine.protect and self.chunk
+        pieces_of = {t: split_text(t, limit) if chunk else [t] for t in texts}
+        fresh_pieces = {p for t in fresh if t in pieces_of for p in pieces_of[t]}
         pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
-        answers, failures = self._from_cache(pieces), {}
-        todo = [piece for piece in pieces if piece not in answers]
-        for batch, outcome in self._dispatch(todo):
+        answers = self._from_cache([p for p in pieces if p not in fresh_pieces])
+        failures: dict[str, str] = {}
+        waiting: dict[str, list[str]] = {}  # piece -> texts that still need it
+        kept: set[str] = set()  # pieces of accepted texts
+        for text, text_pieces in pieces_of.items():
+            missing = [p for p in text_pieces if p not in answers]
+            for piece in missing:
+                waiting.setdefault(piece, []).append(text)
+            if missing:
+                continue
+            if settle(text, self._assemble(text_pieces, answers, failures)):
+                kept.update(text_pieces)
+            else:
+                self._drop(text_pieces, kept)  # a cached answer the checks now reject
+
+        def arrived(batch: list[str], outcome: Sequence[str | Answer | None] | EngineError) -> None:
             if isinstance(outcome, EngineError):
                 failures.update(dict.fromkeys(batch, str(outcome) or type(outcome).__name__))
-                continue
-            for piece, answer in zip(batch, outcome, strict=True):
-                if answer is None:
-                    failures[piece] = getattr(self.engine, "no_answer", "no answer")
-                    continue
-                answers[piece] = answer
-                if self.engine.cacheable and isinstance(answer, str):
-                    self.cache.put(self.scope, piece, answer)
-            self.cache.commit()  # each batch: a killed run loses at most the batches in flight
-        outcomes = {t: self._assemble(ps, answers, failures) for t, ps in pieces_of.items()}
-        self.stats.failed += sum(isinstance(o, Failure) for o in outcomes.values())
-        return outcomes
+            else:
+                for piece, answer in zip(batch, outcome, strict=True):
+                    if isinstance(answer, Failure):
+                        failures[piece] = answer.reason
+                    elif answer is None:
+                        failures[piece] = getattr(self.engine, "no_answer", "no answer")
+                    else:
+                        answers[piece] = answer
+            for text in dict.fromkeys(t for piece in batch for t in waiting.pop(piece, [])):
+                if any(p not in answers and p not in failures for p in pieces_of[text]):
+                    continue  # another piece is still on its way
+                outcome_of_text = self._assemble(pieces_of[text], answers, failures)
+                if settle(text, outcome_of_text):
+                    kept.update(pieces_of[text])
+                    for piece in pieces_of[text]:
+                        self._put(piece, answers[piece])  # in case a rejected text dropped it
+                elif not isinstance(outcome_of_text, Failure):  # answered, and rejected
+                    self._drop(pieces_of[text], kept)
+            self.cache.commit()
+
+        self._dispatch([p for p in pieces if p in waiting], arrived)
+        for text in dict.fromkeys(t for texts_ in waiting.values() for t in texts_):
+            settle(text, Failure("interrupted" if self.controls.cancelled else "not sent"))
+
+    def _put(self, piece: str, answer: str | Answer) -> None:
+        if self.engine.cacheable and isinstance(answer, str):
+            self.cache.put(self.scope, piece, answer)
+
+    def _drop(self, pieces: list[str], kept: Collection[str]) -> None:
+        """Forget the answers of a rejected text (not those another accepted text used)."""
+        if self.engine.cacheable:
+            for piece in pieces:
+                if piece not in kept:
+                    self.cache.delete(self.scope, piece)
 
     def _from_cache(self, pieces: list[str]) -> dict[str, str | Answer]:
         if not self.engine.cacheable:
@@ -964,45 +1405,116 @@ class _Runner:
 
     def _assemble(
         self, pieces: list[str], answers: Mapping[str, str | Answer], failures: Mapping[str, str]
-    ) -> str | Answer | Failure:
+    ) -> Outcome:
         failed = next((failures[p] for p in pieces if p in failures), None)
         if failed is not None:
+            self.stats.failed += 1
             return Failure(failed)
         if len(pieces) == 1:
             return answers[pieces[0]]
         texts = [a.text if isinstance(a, Answer) else a for a in (answers[p] for p in pieces)]
         return join_pieces(texts, pieces, self.scope.target)
 
-    def _dispatch(self, pieces: list[str]) -> Iterator[tuple[list[str], Sequence | EngineError]]:
-        batches = _batches(pieces, self.engine.limits)
+    def _dispatch(
+        self,
+        pieces: list[str],
+        arrived: Callable[[list[str], Sequence[str | Answer | None] | EngineError], None],
+    ) -> None:
+        """Send the batches on a pool of threads; on Ctrl-C cancel what is queued at once,
+        keep what is in flight."""
+        batches = _batches(pieces, self.limits)
         if not batches:
             return
-        workers = min(self.engine.limits.concurrency, len(batches))
-        with ThreadPoolExecutor(workers, thread_name_prefix=f"mt-{self.engine.name}") as pool:
-            futures = {pool.submit(self._call, batch): batch for batch in batches}
+        workers = min(self.limits.concurrency, len(batches))
+        pool = ThreadPoolExecutor(workers, thread_name_prefix=f"mt-{self.engine.name}")
+        futures = {pool.submit(self._batch, batch): batch for batch in batches}
+        try:
             for future in as_completed(futures):
-                try:
-                    yield futures[future], future.result()
-                except EngineError as error:
-                    yield futures[future], error
+                arrived(futures[future], _result(future))
+        except KeyboardInterrupt:
+            self.controls.cancel.set()
+            for future in futures:
+                future.cancel()
+            for future in as_completed(f for f in futures if not f.cancelled()):
+                arrived(futures[future], _result(future))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
-    def _call(self, batch: list[str]) -> Sequence[str | Answer | None]:
-        """Send one batch, retrying timeouts and server errors with backoff."""
-        policy, attempt = self.guard.policy, 0
+    def _batch(self, batch: list[str]) -> Sequence[str | Answer | None]:
+        """One batch, with retries and bisection; raises an EngineError. The answers are
+        cached here, as they arrive: a killed run loses only the requests in flight."""
+        try:
+            answers = self._answer(batch)
+            for piece, answer in zip(batch, answers, strict=True):
+                if answer is not None and not isinstance(answer, Failure):
+                    self._put(piece, answer)
+            self.cache.commit()
+            return answers
+        except (EngineSkipped, BudgetReached, Cancelled, RateLimited):
+            raise  # not a failure of the engine (a cooldown has its own rules)
+        except EngineError as error:
+            self.guard.failed(error)
+            raise
+
+    def _answer(self, batch: list[str]) -> Sequence[str | Answer | None]:
+        """A malformed answer is asked once more, then the batch is bisected to isolate the
+        text that breaks it."""
+        try:
+            return self._request(batch)
+        except BadResponse:
+            pass
+        try:
+            return self._request(batch)
+        except BadResponse as error:
+            if len(batch) == 1:
+                raise
+            return self._bisect(batch, top=True, error=error)
+
+    def _bisect(self, batch: list[str], top: bool, error: BadResponse) -> list[Any]:
+        """Answers for both halves of a batch the engine cannot answer as a whole; a text
+        that fails alone gets a Failure. If neither half can be answered at the top level, the
+        engine is broken for this batch rather than one of its texts."""
+        middle = len(batch) // 2
+        halves = [batch[:middle], batch[middle:]]
+        results: list[Sequence[Any] | BadResponse] = []
+        for half in halves:
+            try:
+                results.append(self._request(half))
+            except BadResponse as failure:
+                results.append(failure)
+        if top and all(isinstance(r, BadResponse) for r in results):
+            raise error
+        answers: list[Any] = []
+        for half, result in zip(halves, results, strict=True):
+            if not isinstance(result, BadResponse):
+                answers += list(result)
+            elif len(half) == 1:
+                with self._lock:
+                    self.stats.isolated += 1
+                answers.append(Failure(f"{result} (this text alone)"))
+            else:
+                answers += self._bisect(half, top=False, error=result)
+        return answers
+
+    def _request(self, batch: list[str]) -> Sequence[str | Answer | None]:
+        """Send one request; retry timeouts, server errors and 429s with backoff."""
+        policy, attempt, throttled = self.guard.policy, 0, 0
         while True:
-            self.guard.admit()
+            self._before_sending(batch)
             try:
                 with self.guard.slots:
-                    self._count_request()
-                    answers = list(
-                        self.engine.translate_batch(batch, self.scope.source, self.scope.target)
-                    )
+                    self._count_request(batch)
+                    answers = list(self.send(batch))
                 if len(answers) != len(batch):
                     raise BadResponse(f"{len(answers)} answers for {len(batch)} texts")
             except (EngineUnavailable, EngineConfigError) as error:
                 self.guard.disable(error)
                 raise
             except RateLimited as error:
+                if error.retry_after is None and throttled < policy.rate_retries:
+                    self.guard.back_off(policy.delay(throttled))
+                    throttled += 1
+                    continue
                 self.guard.cool_down(error)
                 if error.retry_after is None or error.retry_after > policy.max_wait:
                     raise
@@ -1010,22 +1522,48 @@ class _Runner:
                     raise
             except EngineError as error:
                 if not error.retryable or attempt >= policy.retries:
-                    self.guard.failed(error)
                     raise
-                time.sleep(min(30.0, policy.backoff * 2**attempt * random.uniform(0.5, 1.5)))
+                _pause(policy.delay(attempt), self.controls.cancel)
             except Exception as error:  # a bug in a provider library must not end the run
-                failure = BadResponse(f"unexpected {type(error).__name__} from the engine")
-                self.guard.failed(failure)
-                raise failure from error
+                raise BadResponse(f"unexpected {type(error).__name__} from the engine") from error
             else:
                 self.guard.succeeded()
                 return answers
             attempt += 1
 
-    def _count_request(self) -> None:
+    def _before_sending(self, batch: list[str]) -> None:
+        if self.controls.cancelled:
+            raise Cancelled("interrupted")
+        self.guard.admit(self.controls.cancel)
+        if self.controls.cancelled:
+            raise Cancelled("interrupted")
+        if self.engine.kind == "mt" and not self.controls.budget.take(sum(map(len, batch))):
+            raise BudgetReached(self.controls.budget.reason)
+
+    def _count_request(self, batch: list[str]) -> None:
         if self.engine.kind == "mt":
             with self._lock:
                 self.stats.requests += 1
+                self.stats.chars += sum(map(len, batch))
+
+
+def _result(future: Future[Any]) -> Any:
+    try:
+        return future.result()
+    except EngineError as error:
+        return error
+
+
+@dataclass
+class Controls:
+    """What every engine of one run shares: the character budget and the Ctrl-C flag."""
+
+    budget: Budget = field(default_factory=Budget)
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel.is_set()
 
 
 def _batches(pieces: list[str], limits: Limits) -> list[list[str]]:

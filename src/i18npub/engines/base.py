@@ -88,6 +88,7 @@ class Engine(ABC):
     or ``"pseudo"`` (layout testing). ``protect`` engines get texts with placeholders,
     numbers, URLs and glossary terms replaced by tokens (``[X1X]``) that they must keep;
     the others get the segment as it is. Only ``cacheable`` engines' answers are cached.
+    ``context`` engines (language models) also get whole paragraphs.
     """
 
     name: str = ""
@@ -95,6 +96,7 @@ class Engine(ABC):
     limits: Limits = Limits()
     cacheable: bool = True
     protect: bool = True
+    context: bool = False  # translates a paragraph at a time (``translate_paragraph``)
 
     @abstractmethod
     def translate_batch(
@@ -105,6 +107,19 @@ class Engine(ABC):
         ``source`` and ``target`` are gettext locale names (``en``, ``zh_CN``).
         Raises an :class:`EngineError`.
         """
+
+    def translate_paragraph(
+        self,
+        sentences: Sequence[str],
+        source: str,
+        target: str,
+        glossary: Sequence[tuple[str, str]] = (),
+    ) -> list[str] | None:
+        """The sentences of one paragraph translated together, one translation each, or
+        None if the answer cannot be split back into sentences with confidence (they are
+        then sent as sentences). ``glossary``: (term, translation) pairs for the prompt.
+        Only ``context`` engines implement it."""
+        raise NotImplementedError
 
     def cache_id(self) -> str:
         """What identifies this engine's answers in the cache (name plus model, if any)."""
