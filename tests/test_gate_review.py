@@ -127,7 +127,19 @@ def test_entries_without_a_recorded_score_are_scored_from_their_text(translated:
         ("The mayor opened the bridge.", "市长在the bridge开幕。", "latin"),
         ("The mayor opened the bridge.", "市长为大桥大桥大桥剪彩。", "repetition"),
         ("The mayor opened the bridge.", "市长于2031年为大桥剪彩。", "numbers"),
-        ("It opened in 2031 after delays.", "在2031开放经过延误。", "numbers"),
+        ("It opened in 2031 after delays.", "在2031开放经过延误。", "word-order"),
+        (
+            "The new quay will open in the spring, officials hope.",
+            "新码头将在春天开放，希望。",
+            "word-order",
+        ),
+        ("Will the ferry run on Sunday?", "渡轮周日会开吗?", "typography"),
+        (
+            "The storm - the worst in years - closed the port.",
+            "风暴-多年来最严重的-关闭了港口。",
+            "typography",
+        ),
+        ("The bridge took 12 years to build.", "这座桥花了12多年才建成。", "approximation"),
         (
             "The pier, which cost a lot, opened; the mayor, who came late, spoke: briefly, well.",
             "码头开放了市长讲话很简短很好的码头开放了",
@@ -138,6 +150,26 @@ def test_entries_without_a_recorded_score_are_scored_from_their_text(translated:
 def test_risk_flags(source: str, text: str, flag: str) -> None:
     risk = assess(source, text)
     assert flag in risk.flags and risk.score > 0
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("The new quay will open in the spring, officials hope.", "官员们希望新码头在春天开放。"),
+        ("The quay is open, he said.", "码头开放了，他说。"),  # a subject and a verb: Chinese
+        ("Will the ferry run on Sunday?", "渡轮周日会开吗？"),
+        (
+            "The Smith-Jones family sold the farm.",
+            "史密斯-琼斯一家卖掉了农场。",
+        ),  # the source's hyphen
+        ("The bridge took over 12 years to build.", "这座桥花了12多年才建成。"),  # "over": 多
+        ("It opened in 2031 after delays.", "经过延误，它于2031年开放。"),
+    ],
+)
+def test_chinese_word_order_typography_and_approximations_as_a_writer_has_them(
+    source: str, text: str
+) -> None:
+    assert assess(source, text).flags == ()
 
 
 def test_a_sound_translation_has_no_flags() -> None:
