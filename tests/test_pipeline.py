@@ -251,4 +251,4 @@ def test_cli_run_rejects_a_bad_policy(newsroom: Project) -> None:
     from i18npub.cli import app
 
     result = CliRunner().invoke(app, ["-p", str(newsroom.root), "run", "--publish", "often"])
-    assert result.exit_code == 2 and "publish policy" in result.output
+    assert result.exit_code == 2 and "--publish 'often': choose one of" in result.output

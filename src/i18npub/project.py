@@ -33,8 +33,12 @@ from i18npub.qa import Finding, check_catalog
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
+    from i18npub.pipeline import Progress
     from i18npub.render import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
+
+
+STATE_DIR = ".i18npub"  # run state and caches: not committed
 
 
 class ProjectError(Exception):
@@ -92,6 +96,17 @@ class Project:
             project.path(key).mkdir(parents=True, exist_ok=True)
         return project
 
+    def write_gitignore(self) -> None:
+        """Keep the built site and the run state out of git (add to a .gitignore, never drop)."""
+        path = self.root / ".gitignore"
+        wanted = [f"{self.config.paths['site'].strip('/')}/", f"{STATE_DIR}/"]
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        have = {line.strip() for line in text.splitlines()}
+        missing = [line for line in wanted if line not in have and f"/{line}" not in have]
+        if missing:
+            prefix = text if not text or text.endswith("\n") else text + "\n"
+            atomic_write_text(path, prefix + "\n".join(missing) + "\n")
+
     def path(self, key: str) -> Path:
         """A configured project folder (``content``, ``articles``, ``locales``, ``site``…)."""
         if key not in self._paths:  # resolved once: ensure_inside costs syscalls per component
@@ -132,15 +147,26 @@ class Project:
 
     # Ingest -------------------------------------------------------------------
 
-    def ingest(self, sources: Iterable[str | Path]) -> list[IngestResult]:
-        """Ingest files, folders and URLs; one result per source, errors included."""
-        known = {article.source: article for article in self.articles()}
+    def ingest(
+        self, sources: Iterable[str | Path], progress: Progress | None = None
+    ) -> list[IngestResult]:
+        """Ingest files, folders and URLs; one result per source, errors included.
+
+        ``progress(step, done, total)`` is called after each source, if given.
+        """
+        known = self.known_sources()
         taken = {article.slug for article in known.values()}
         results: list[IngestResult] = []
-        for source in sources:
-            for item in self._expand(str(source), results):
-                results.append(self._ingest_one(item, known, taken))
+        items = [item for source in sources for item in self._expand(str(source), results)]
+        for done, item in enumerate(items, 1):
+            results.append(self._ingest_one(item, known, taken))
+            if progress:
+                progress("ingest", done, len(items))
         return results
+
+    def known_sources(self) -> dict[str, Article]:
+        """The ingested articles by source label (labels stored by older versions renamed)."""
+        return {self._stored_label(article.source): article for article in self.articles()}
 
     def _expand(self, source: str, results: list[IngestResult]) -> Iterator[str]:
         if source.lower().startswith(("http://", "https://")):
@@ -158,12 +184,27 @@ class Project:
             yield source
 
     def source_label(self, source: str) -> str:
-        """How a source is remembered: a URL, or a path relative to the project root."""
+        """How a source is shown and remembered: a URL, a path inside the project relative to
+        its root (``content/story.md``), or else the absolute path (never ``../..``)."""
         if source.lower().startswith(("http://", "https://")):
             return source
         import os
 
-        return Path(os.path.relpath(Path(source).resolve(), self.root)).as_posix()
+        path = Path(os.path.abspath(source))
+        for candidate in (path, path.resolve()):  # the root is resolved; the path maybe not
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
+
+    def _stored_label(self, label: str) -> str:
+        """A label as :meth:`source_label` gives it today (older versions stored ``../..``)."""
+        if label.lower().startswith(("http://", "https://")) or Path(label).is_absolute():
+            return label
+        if ".." not in Path(label).parts:
+            return label
+        return self.source_label(str(self.root / label))
 
     def _ingest_one(self, source: str, known: dict[str, Article], taken: set[str]) -> IngestResult:
         label = self.source_label(source)
@@ -173,6 +214,7 @@ class Project:
             if (
                 previous
                 and previous.source_hash.endswith(document.digest)
+                and previous.source == label  # else re-save: the stored label was ../..
                 and self._complete(previous)
             ):
                 return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
@@ -203,7 +245,7 @@ class Project:
     def _article_from(
         self, document: SourceDocument, previous: Article | None, taken: set[str]
     ) -> Article:
-        draft = read_draft(document)
+        draft = read_draft(document, self.config.source_language)
         if previous:
             slug = previous.slug
         else:

@@ -558,10 +558,7 @@ class SiteBuilder:
         yield Output("index.html", _hash(self.global_key, "root"), self._render_root)
         for name, data in self.static.items():
             yield Output(name, _hash(data), lambda data=data: data)
-        if not self.settings.base_url:
-            self.warnings.append(
-                "site.base_url is not set: no canonical links, hreflang, feeds or sitemap"
-            )
+        if not self.settings.base_url:  # said once, by `i18npub init`; not on every build
             return
         for view in ("en", "zh"):
             key = _hash(self.global_key, "feed", view, _shown(listed[view], view))
