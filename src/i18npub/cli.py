@@ -37,6 +37,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 _state: dict[str, Path] = {"project": Path(".")}
+
+
+def _plain_argument_help() -> None:
+    """Help shows an argument as ``SOURCE``, not ``SOURCE <list[str]>`` (typer ≥ 0.2x adds
+    the Python type; options get a metavar instead, below)."""
+    from typer.core import TyperArgument
+
+    if hasattr(TyperArgument, "display_type_rich"):
+        TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+_plain_argument_help()
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the result as JSON (docs/cli.md).")]
 
 
@@ -85,8 +97,10 @@ def _emit(command: str, data: dict[str, Any]) -> None:
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
-    title: Annotated[str, typer.Option(help="Site title.")] = "",
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to create the project in.")
+    ],
+    title: Annotated[str, typer.Option(metavar="TEXT", help="Site title.")] = "",
 ) -> None:
     """Create a new publication project (i18npub.toml, content/, articles/, locales/)."""
     try:
@@ -124,7 +138,7 @@ def _next_steps(directory: Path) -> str:
 @app.command()
 def ingest(
     sources: Annotated[
-        list[str], typer.Argument(metavar="SOURCE...", help="Files, folders or http(s) URLs.")
+        list[str], typer.Argument(metavar="SOURCE", help="Files, folders or http(s) URLs.")
     ],
     as_json: JsonFlag = False,
 ) -> None:
@@ -530,8 +544,8 @@ def run(
         else:
             with _progress(enabled=not as_json) as progress:
                 report = pipeline.run(project, options, pipeline.Runner(progress))
-    except pipeline.PipelineError as error:
-        _fail(str(error))
+    except pipeline.PipelineError as error:  # an --article that ingest did not create
+        _fail(str(error), EXIT_USAGE)
         return
     _report_run(report, as_json)
     if not report.ok:
