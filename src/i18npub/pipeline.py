@@ -537,7 +537,7 @@ def _plan_ingest(
         return IngestResult(label, "would fetch", previous.slug if previous else "")
     try:
         document = load_source(source, project.config.max_bytes, 0, label)
-        if previous and previous.source_hash.endswith(document.digest):
+        if previous and previous.source_hash.endswith(document.digest) and previous.source == label:
             return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
         article = project._article_from(document, previous, taken)
     except IngestError as error:
