@@ -63,7 +63,11 @@ def _global(
     project: Annotated[
         Path,
         typer.Option(
-            "--project", "-p", metavar="DIR", help="The project folder (default: current folder)."
+            "--project",
+            "-p",
+            metavar="DIR",
+            show_default=False,
+            help="The project folder (default: current folder).",
         ),
     ] = Path("."),
     version: Annotated[
@@ -102,7 +106,11 @@ def init(
     ],
     title: Annotated[str, typer.Option(metavar="TEXT", help="Site title.")] = "",
 ) -> None:
-    """Create a new publication project (i18npub.toml, content/, articles/, locales/)."""
+    """Create a new publication project.
+
+    Writes i18npub.toml, content/ (the inbox), articles/, locales/ and a .gitignore, and
+    prints the next steps.
+    """
     try:
         project = Project.init(directory, title)
         project.write_gitignore()
@@ -142,7 +150,11 @@ def ingest(
     ],
     as_json: JsonFlag = False,
 ) -> None:
-    """Read articles, split them into sentences, and write their translation templates."""
+    """Read sources into articles and translation templates.
+
+    Files, folders and http(s) URLs are split into sentences; each article gets a template
+    and a catalog per target language (reviewed translations are kept on re-ingest).
+    """
     project = _open()
     with _progress(enabled=not as_json) as progress:
         results = project.ingest(sources, progress)
@@ -170,7 +182,10 @@ def status(
     as_json: JsonFlag = False,
     tsv: Annotated[bool, typer.Option("--tsv", help="Print the table as TSV.")] = False,
 ) -> None:
-    """Articles and their segment counts (a table on a terminal, aligned text when piped)."""
+    """Articles, segment counts, and why sentences wait.
+
+    A table that fits the terminal; aligned plain text when piped (or --tsv, --json).
+    """
     report = _open().status()
     if as_json:
         _emit("status", report)
@@ -300,12 +315,11 @@ def _language_cells(states: dict, languages: list[str]) -> list[str]:
     for language in languages:
         state = states.get(language, {})
         if "error" in state:
-            cells += ["error", "-", "-", "-", "-"]
+            cells += ["error"] + ["-"] * (len(STATE_COLUMNS) - 1)
             continue
-        cells += [
-            str(state.get(key, 0)) for key in ("approved", "machine", "untranslated", "obsolete")
-        ]
-        cells.append(f"{state.get('percent_approved', 0.0):.1f}")
+        for key, *_ in STATE_COLUMNS:
+            value = state.get(key, 0)
+            cells.append(f"{value:.1f}" if key == "percent_approved" else str(value))
     return cells
 
 
@@ -316,7 +330,7 @@ def check(
         list[str] | None, typer.Option(metavar="SLUG", help="Only this article (repeatable).")
     ] = None,
 ) -> None:
-    """Quality checks over the catalogs; exits 1 if any error is found."""
+    """Quality checks over the catalogs (exit 1 on an error)."""
     findings = _open().check(article or None)
     errors = sum(f.severity == "error" for f in findings)
     if as_json:
@@ -351,7 +365,10 @@ def translate(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Machine-translate untranslated sentences (fuzzy, with provenance) through the chain."""
+    """Machine-translate untranslated sentences.
+
+    Through the configured engine chain (or --engine); written as fuzzy, with provenance.
+    """
     from i18npub import pipeline
 
     project = _open()
@@ -390,7 +407,10 @@ def build(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Render the English, Chinese and bilingual pages (incremental; swapped in atomically)."""
+    """Render the English, Chinese and bilingual pages.
+
+    Incremental; the new site is swapped in atomically.
+    """
     report = _build(_open(), out)
     if as_json:
         _emit("build", report.as_dict())
@@ -427,7 +447,10 @@ def serve(
     ] = None,
     no_build: Annotated[bool, typer.Option("--no-build", help="Serve as is.")] = False,
 ) -> None:
-    """Build (if needed) and serve the site; / follows the reader's language."""
+    """Build (if needed) and serve the site.
+
+    / follows the reader's language.
+    """
     from i18npub.serve import make_server
 
     project = _open()
@@ -515,7 +538,11 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """The main job: ingest the content folder, machine-translate, build the site."""
+    """The main job: ingest, machine-translate, build the site.
+
+    Ingests the content folder (an empty one is fine), machine-translates what is
+    untranslated, and builds the site when its content changed.
+    """
     from i18npub import pipeline
 
     _choice("--publish", publish, pipeline.PUBLISH_POLICIES)
