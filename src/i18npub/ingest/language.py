@@ -6,8 +6,11 @@ Two signals, both linear in a bounded sample of the text:
   without spaces between words) is named by its script;
 * stop words: the share of the words that are among a language's 100 most frequent ones,
   for the 100 languages whose frequency-ordered stop lists jusText ships (read from its
-  package data; jusText itself is not imported). English news scores about 0.4 for English
-  and under 0.15 for any other language; a German page scores the other way round.
+  package data; jusText itself is not imported). English news scores 0.30-0.55 for English
+  (median 0.42 on the shared corpus), lists that share words with English (Sundanese,
+  Tagalog) up to 0.25; the corpus's German page scores 0.40 for German, 0.03 for English.
+
+About 0.3 ms of CPU per news article, a few times the cost of splitting it into sentences.
 
 A source is refused only when another language clearly wins (see :func:`foreign_language`),
 so short or mixed texts — a headline, a list of names, code — always pass.
@@ -17,12 +20,12 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SAMPLE_CHARS = 30_000  # enough words for a stable share; keeps a 10 MB source cheap
+SAMPLE_CHARS = 10_000  # some 1,500 words: a stable share; a 10 MB source costs no more
 MIN_WORDS = 30  # fewer words than this: no verdict
 TOP_WORDS = 100  # per language, from the frequency-ordered lists
 MIN_SHARE = 0.2  # the winner must cover this share of the words...
@@ -32,12 +35,13 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 ALIASES = {"Simple_English"}  # a second English list: left out
 # Scripts written without spaces: words cannot be counted, the script names the language.
 UNSPACED_SCRIPTS = {
-    "CJK": "Chinese",
-    "HIRAGANA": "Japanese",
-    "KATAKANA": "Japanese",
-    "HANGUL": "Korean",
-    "THAI": "Thai",
+    "Chinese": re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"),
+    "Japanese": re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]"),  # kana
+    "Korean": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
+    "Thai": re.compile("[\u0e00-\u0e7f]"),
 }
+_UNSPACED_RE = re.compile("|".join(p.pattern for p in UNSPACED_SCRIPTS.values()))
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -72,40 +76,40 @@ def foreign_language(text: str, expected: str = "en") -> Guess | None:
     lists = stop_lists()
     if expected_name not in lists:
         return None  # no list to compare with: never refuse
-    words = [word.lower() for word in _WORD_RE.findall(sample)]
-    if len(words) < MIN_WORDS:
+    counts = Counter(_WORD_RE.findall(sample.lower()))
+    total = sum(counts.values())
+    if total < MIN_WORDS:
         return None
-    shares = {name: sum(w in stop for w in words) / len(words) for name, stop in lists.items()}
-    best = max(shares, key=shares.__getitem__)
-    mine = shares[expected_name]
-    if best == expected_name or shares[best] < MIN_SHARE or shares[best] < MARGIN * mine:
+    hits: dict[str, int] = dict.fromkeys(lists, 0)
+    index = _stop_index()
+    for word, count in counts.items():
+        for name in index.get(word, ()):
+            hits[name] += count
+    best = max(hits, key=hits.__getitem__)
+    share, mine = hits[best] / total, hits[expected_name] / total
+    if best == expected_name or share < MIN_SHARE or share < MARGIN * mine:
         return None
-    if len(lists[best].intersection(words)) < MIN_DISTINCT:  # "word word word…" is no language
+    if len(lists[best].intersection(counts)) < MIN_DISTINCT:  # "word word word…" is no language
         return None
-    return Guess(best.replace("_", " "), shares[best], mine)
+    return Guess(best.replace("_", " "), share, mine)
 
 
 def _unspaced_script(sample: str) -> Guess | None:
     """A Han/kana/Hangul/Thai majority among the letters, named as a language."""
-    counts: dict[str, int] = {}
-    letters = 0
-    for char in sample:
-        if not char.isalpha():
-            continue
-        letters += 1
-        script = unicodedata.name(char, "").split(" ", 1)[0]
-        if script in UNSPACED_SCRIPTS:
-            counts[script] = counts.get(script, 0) + 1
-    unspaced = sum(counts.values())
-    if letters < MIN_WORDS or unspaced < letters / 2:
+    if len(_UNSPACED_RE.findall(sample)) < MIN_WORDS:  # most texts stop here, cheaply
         return None
-    kana = counts.get("HIRAGANA", 0) + counts.get("KATAKANA", 0)
-    if kana * 10 >= unspaced:  # Japanese mixes kanji (CJK) with kana
+    letters = len(_LETTER_RE.findall(sample))
+    counts = {name: len(pattern.findall(sample)) for name, pattern in UNSPACED_SCRIPTS.items()}
+    unspaced = sum(counts.values())
+    if unspaced < letters / 2:
+        return None
+    if counts["Japanese"] * 10 >= unspaced:  # Japanese mixes kanji (Han) with kana
         return Guess("Japanese", unspaced / letters, basis="letters")
-    script = max(counts, key=counts.__getitem__)
-    return Guess(UNSPACED_SCRIPTS[script], unspaced / letters, basis="letters")
+    name = max(counts, key=counts.__getitem__)
+    return Guess(name, unspaced / letters, basis="letters")
 
 
+@cache
 def language_name(code: str) -> str:
     """``en`` → ``English``, ``pt_BR`` → ``Portuguese`` (the names of jusText's lists)."""
     from babel import Locale, UnknownLocaleError
@@ -114,6 +118,16 @@ def language_name(code: str) -> str:
         return Locale.parse(code.replace("-", "_")).get_language_name("en") or code
     except (ValueError, UnknownLocaleError):
         return code
+
+
+@cache
+def _stop_index() -> dict[str, tuple[str, ...]]:
+    """Each stop word → the languages whose lists hold it (one look-up per distinct word)."""
+    index: dict[str, list[str]] = {}
+    for name, words in stop_lists().items():
+        for word in words:
+            index.setdefault(word, []).append(name)
+    return {word: tuple(names) for word, names in index.items()}
 
 
 @cache
