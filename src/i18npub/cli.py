@@ -461,6 +461,9 @@ def serve(
         typer.echo(f"{'built' if report.changed else 'unchanged'} {report.out}")
     try:
         server = make_server(folder, host, port)
+    except FileNotFoundError as error:  # --no-build and no site yet
+        _fail(str(error))
+        return
     except OSError as error:
         _fail(_listen_error(host, port, error))
         return
