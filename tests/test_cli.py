@@ -44,7 +44,7 @@ def test_ingest_error_exits_non_zero_with_one_line(tmp_path: Path) -> None:
 
 def test_status_outside_a_project(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--project", str(tmp_path), "status"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # 2 is for usage errors only
     assert "not an i18npub project" in result.output
 
 

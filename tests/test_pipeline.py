@@ -251,4 +251,12 @@ def test_cli_run_rejects_a_bad_policy(newsroom: Project) -> None:
     from i18npub.cli import app
 
     result = CliRunner().invoke(app, ["-p", str(newsroom.root), "run", "--publish", "often"])
-    assert result.exit_code == 2 and "publish policy" in result.output
+    assert result.exit_code == 2 and "--publish 'often': choose one of" in result.output
+
+
+def test_the_run_reports_ingest_progress_per_source(newsroom: Project) -> None:
+    ticks: list[tuple[str, int, int]] = []
+    options = RunOptions(engines=("pseudo",), batch_size=2)
+    pipeline.run(newsroom, options, pipeline.Runner(lambda *tick: ticks.append(tick)))
+    assert [t for t in ticks if t[0] == "ingest"] == [("ingest", n, 3) for n in (1, 2, 3)]
+    assert [t for t in ticks if t[0] == "translate"][-1] == ("translate", 3, 3)

@@ -1,13 +1,21 @@
-"""The ``i18npub`` command line: a thin layer over ``i18npub.project``."""
+"""The ``i18npub`` command line: a thin layer over ``i18npub.project``.
+
+Exit codes: 0 done; 1 something failed (an article, a catalog, the build, an unusable
+project or configuration, a busy port); 2 the command line itself is wrong (unknown option,
+bad value, an engine or article named on it that does not exist). Every ``--json`` output is
+one object with a ``schema`` key (``i18npub.<command>/<version>``; see docs/cli.md).
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from i18npub import __version__
 from i18npub.config import ConfigError
 from i18npub.project import IngestResult, Project, ProjectError, result_dict
 
@@ -17,20 +25,57 @@ if TYPE_CHECKING:
     from i18npub.pipeline import Progress, RunOptions, RunReport
     from i18npub.render import BuildReport
 
+EXIT_FAILED = 1  # the command ran and something failed
+EXIT_USAGE = 2  # the command line is wrong (click uses 2 for its own usage errors too)
+SCHEMA_VERSION = 1  # of every --json document; bump a command's when its shape changes
+
 app = typer.Typer(
     help="Translate English news into reviewed Chinese and publish bilingual pages.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: `--publish [changed|always|never]`, fast
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 _state: dict[str, Path] = {"project": Path(".")}
+
+
+def _plain_argument_help() -> None:
+    """Help shows an argument as ``SOURCE``, not ``SOURCE <list[str]>`` (typer ≥ 0.2x adds
+    the Python type; options get a metavar instead, below)."""
+    from typer.core import TyperArgument
+
+    if hasattr(TyperArgument, "display_type_rich"):
+        TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+_plain_argument_help()
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print the result as JSON (docs/cli.md).")]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"i18npub {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _global(
     project: Annotated[
-        Path, typer.Option("--project", "-p", help="The project folder (default: current folder).")
+        Path,
+        typer.Option(
+            "--project",
+            "-p",
+            metavar="DIR",
+            show_default=False,
+            help="The project folder (default: current folder).",
+        ),
     ] = Path("."),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     _state["project"] = project
 
@@ -43,7 +88,7 @@ def _open() -> Project:
         raise  # unreachable
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = EXIT_FAILED) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -59,36 +104,80 @@ def _interrupted(interrupt: KeyboardInterrupt) -> None:
     raise typer.Exit(130)
 
 
+def _emit(command: str, data: dict[str, Any]) -> None:
+    """Print one ``--json`` document: an object whose ``schema`` names command and version."""
+    document = {"schema": f"i18npub.{command}/{SCHEMA_VERSION}", **data}
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
-    title: Annotated[str, typer.Option(help="Site title.")] = "",
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to create the project in.")
+    ],
+    title: Annotated[str, typer.Option(metavar="TEXT", help="Site title.")] = "",
 ) -> None:
-    """Create a new publication project (i18npub.toml, content/, articles/, locales/)."""
+    """Create a new publication project.
+
+    Writes i18npub.toml, content/ (the inbox), articles/, locales/ and a .gitignore, and
+    prints the next steps.
+    """
     try:
         project = Project.init(directory, title)
+        project.write_gitignore()
     except (ProjectError, OSError) as error:
         _fail(str(error))
         return
     typer.echo(f"created project in {project.root}")
+    typer.echo(_next_steps(directory))
+
+
+def _next_steps(directory: Path) -> str:
+    import shlex
+
+    enter = (
+        "" if directory.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(directory))}"
+    )
+    steps = [enter] if enter else []
+    steps += [
+        "i18npub ingest FILE-OR-URL...   # or put sources into content/",
+        "i18npub run                     # translate and build the site into site/",
+        "i18npub serve                   # read it at http://127.0.0.1:8000/",
+    ]
+    return "\n".join(
+        [
+            "next:",
+            *(f"  {step}" for step in steps),
+            "before publishing, set [site] base_url in i18npub.toml: without it the site has no",
+            "canonical links, hreflang, feeds or sitemap.",
+        ]
+    )
 
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    sources: Annotated[
+        list[str], typer.Argument(metavar="SOURCE", help="Files, folders or http(s) URLs.")
+    ],
+    as_json: JsonFlag = False,
 ) -> None:
-    """Read articles, split them into sentences, and write their translation templates."""
+    """Read sources into articles and translation templates.
+
+    Files, folders and http(s) URLs are split into sentences; each article gets a template
+    and a catalog per target language (reviewed translations are kept on re-ingest).
+    """
     project = _open()
-    results = project.ingest(sources)
+    with _progress(enabled=not as_json) as progress:
+        results = project.ingest(sources, progress)
     _report_ingest(results, as_json)
     if any(result.action == "error" for result in results):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 def _report_ingest(results: list[IngestResult], as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps([result_dict(r) for r in results], ensure_ascii=False, indent=2))
+        ok = not any(result.action == "error" for result in results)
+        _emit("ingest", {"ok": ok, "results": [result_dict(r) for r in results]})
         return
     for result in results:
         if result.action == "error":
@@ -101,41 +190,51 @@ def _report_ingest(results: list[IngestResult], as_json: bool) -> None:
 
 @app.command()
 def status(
-    as_json: Annotated[bool, typer.Option("--json", help="Print status as JSON.")] = False,
+    as_json: JsonFlag = False,
+    tsv: Annotated[bool, typer.Option("--tsv", help="Print the table as TSV.")] = False,
 ) -> None:
-    """Articles and their segment counts."""
+    """Articles, segment counts, and why sentences wait.
+
+    A table that fits the terminal; aligned plain text when piped (or --tsv, --json).
+    """
     report = _open().status()
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        _emit("status", report)
         return
-    _print_status(report)
+    _print_status(report, "tsv" if tsv else None)
 
 
-def _print_status(report: dict) -> None:
-    from rich.console import Console
-    from rich.table import Table
+# (key, header, short header) of the per-language columns of the status table
+STATE_COLUMNS = (
+    ("approved", "approved", "appr"),
+    ("machine", "machine", "mach"),
+    ("outdated", "outdated", "outd"),
+    ("untranslated", "untranslated", "untr"),
+    ("obsolete", "obsolete", "obs"),
+    ("percent_approved", "% approved", "%appr"),
+)
 
+
+def _print_status(report: dict, style: str | None = None) -> None:
+    """The status table: rich on a terminal (fits its width), else aligned text or TSV."""
     languages = list(report["totals"]["languages"])
-    table = Table(title="i18npub status")
-    table.add_column("article", no_wrap=True)
-    table.add_column("segments", justify="right")
-    for language in languages:
-        for column in ("approved", "machine", "outdated", "untransl.", "obsolete", "% appr."):
-            table.add_column(
-                f"{language}\n{column}" if column == "approved" else column, justify="right"
-            )
-    for row in report["articles"]:
-        table.add_row(
-            row["slug"], str(row["segments"]), *_language_cells(row["languages"], languages)
-        )
+    rows = [
+        [row["slug"], str(row["segments"]), *_language_cells(row["languages"], languages)]
+        for row in report["articles"]
+    ]
     totals = report["totals"]
-    table.add_section()
-    table.add_row(
-        f"{totals['articles']} articles",
+    total = [
+        f"({totals['articles']} article{'' if totals['articles'] == 1 else 's'})",
         str(totals["segments"]),
         *_language_cells(totals["languages"], languages),
-    )
-    Console().print(table)
+    ]
+    style = style or ("table" if sys.stdout.isatty() else "plain")
+    if style == "table":
+        _print_rich_status(languages, rows, total)
+    else:
+        header = ["article", "segments"]
+        header += [f"{lang} {column[1]}" for lang in languages for column in STATE_COLUMNS]
+        _print_plain_table([header, *rows, total], "\t" if style == "tsv" else None)
     for row in report["articles"]:
         for state in row["languages"].values():
             if "error" in state:
@@ -143,6 +242,76 @@ def _print_status(report: dict) -> None:
             if "warning" in state:
                 typer.echo(f"warning: {state['warning']}", err=True)
     _print_awaiting(report.get("machine_translation", {}))
+
+
+def _print_plain_table(rows: list[list[str]], separator: str | None) -> None:
+    """Columns separated by ``separator``, or aligned with two spaces (numbers right)."""
+    if separator:
+        for row in rows:
+            typer.echo(separator.join(row))
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        typer.echo("  ".join(cells).rstrip())
+
+
+def _print_rich_status(languages: list[str], rows: list[list[str]], total: list[str]) -> None:
+    """One rich table, or one per language when they do not fit side by side."""
+    from rich.console import Console
+
+    console = Console()
+    slug_width = max([len(row[0]) for row in [*rows, total]] + [7])
+    numbers = [*rows, total]
+
+    def width(headers: list[str], offset: int) -> int:
+        cells = [
+            max(len(h), *(len(row[offset + i]) for row in numbers)) for i, h in enumerate(headers)
+        ]
+        return sum(cell + 2 for cell in cells)
+
+    for short in (False, True):
+        headers = [column[2 if short else 1] for column in STATE_COLUMNS]
+        needed = width(["segs" if short else "segments"], 1) + width(headers * len(languages), 2)
+        if needed + min(slug_width, 40 if not short else 24) + 2 <= console.width:
+            console.print(_rich_table(languages, rows, total, short))
+            return
+    per = len(STATE_COLUMNS)
+    for index, language in enumerate(languages):
+        cells = slice(2 + index * per, 2 + (index + 1) * per)
+        console.print(
+            _rich_table(
+                [language],
+                [[*row[:2], *row[cells]] for row in rows],
+                [*total[:2], *total[cells]],
+                short=True,
+            )
+        )
+
+
+def _rich_table(languages: list[str], rows: list[list[str]], total: list[str], short: bool):
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title="i18npub status", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("article", overflow="fold", min_width=12)
+    table.add_column("segs" if short else "segments", justify="right", no_wrap=True)
+    for language in languages:
+        for index, column in enumerate(STATE_COLUMNS):
+            label = column[2 if short else 1]
+            table.add_column(
+                f"{language}\n{label}" if index == 0 else f"\n{label}",
+                justify="right",
+                no_wrap=True,
+                min_width=max(len(label), len(language) if index == 0 else 0),
+            )
+    for row in rows:
+        table.add_row(*row)
+    table.add_section()
+    table.add_row(*total)
+    return table
 
 
 def _print_awaiting(summaries: dict) -> None:
@@ -160,33 +329,40 @@ def _language_cells(states: dict, languages: list[str]) -> list[str]:
     for language in languages:
         state = states.get(language, {})
         if "error" in state:
-            cells += ["error", "", "", "", "", ""]
+            cells += ["error"] + ["-"] * (len(STATE_COLUMNS) - 1)
             continue
-        cells += [
-            str(state.get(key, 0))
-            for key in ("approved", "machine", "outdated", "untranslated", "obsolete")
-        ]
-        cells.append(f"{state.get('percent_approved', 0.0):.1f}")
+        for key, *_ in STATE_COLUMNS:
+            value = state.get(key, 0)
+            cells.append(f"{value:.1f}" if key == "percent_approved" else str(value))
     return cells
 
 
 @app.command()
 def check(
-    as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON.")] = False,
-    article: Annotated[list[str] | None, typer.Option(help="Only these article slugs.")] = None,
+    as_json: JsonFlag = False,
+    article: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Only this article (repeatable).")
+    ] = None,
 ) -> None:
-    """Quality checks over the catalogs; exits 1 if any error is found."""
+    """Quality checks over the catalogs (exit 1 on an error)."""
     findings = _open().check(article or None)
+    errors = sum(f.severity == "error" for f in findings)
     if as_json:
-        typer.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        _emit(
+            "check",
+            {
+                "ok": not errors,
+                "errors": errors,
+                "warnings": len(findings) - errors,
+                "findings": [f.as_dict() for f in findings],
+            },
+        )
     else:
         for finding in findings:
             typer.echo(finding.format())
-        errors = sum(f.severity == "error" for f in findings)
-        warnings = len(findings) - errors
-        typer.echo(f"{errors} error(s), {warnings} warning(s)")
-    if any(f.severity == "error" for f in findings):
-        raise typer.Exit(1)
+        typer.echo(f"{errors} error(s), {len(findings) - errors} warning(s)")
+    if errors:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -223,9 +399,7 @@ def _known_slugs(project: Project, article: list[str] | None) -> list[str] | Non
     """The slugs asked for, or None for all; an unknown slug fails with one line."""
     if not article:
         return None
-    unknown = [slug for slug in article if slug not in project.slugs()]
-    if unknown:
-        _fail(f"no such article(s): {', '.join(unknown)}")
+    _check_named(project, [], article)
     return article
 
 
@@ -233,44 +407,75 @@ def _known_slugs(project: Project, article: list[str] | None) -> list[str] | Non
 def translate(
     engine: Annotated[
         list[str] | None,
-        typer.Option(help="Use this engine instead of the configured chain (repeat for a chain)."),
+        typer.Option(
+            metavar="NAME",
+            help="Use this engine instead of the configured chain (repeat for a chain).",
+        ),
     ] = None,
-    article: Annotated[list[str] | None, typer.Option(help="Only these article slugs.")] = None,
-    max_chars: Annotated[int | None, typer.Option(min=0, help=MAX_CHARS_HELP)] = None,
+    article: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Only this article (repeatable).")
+    ] = None,
+    max_chars: Annotated[int | None, typer.Option(metavar="N", min=0, help=MAX_CHARS_HELP)] = None,
     retry_rejected: Annotated[bool, typer.Option(help=RETRY_REJECTED_HELP)] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Machine-translate untranslated sentences (fuzzy, with provenance) through the chain."""
+    """Machine-translate untranslated sentences.
+
+    Through the configured engine chain (or --engine); written as fuzzy, with provenance.
+    """
+    from i18npub import pipeline
+
     project = _open()
+    _check_named(project, engine or [], article or [])
     try:
-        report = project.translate(
-            engines=engine or None,
-            slugs=article or None,
-            max_chars=max_chars,
-            retry_rejected=retry_rejected,
+        shared = pipeline.translate_options(
+            project, pipeline.RunOptions(max_chars=max_chars, retry_rejected=retry_rejected)
         )
-    except ProjectError as error:
+        with _progress(enabled=not as_json) as progress:
+            report = pipeline.translate_in_steps(
+                project, engine or (), article or (), progress, **shared
+            )
+    except (ProjectError, pipeline.PipelineError) as error:
         _fail(str(error))
         return
     except KeyboardInterrupt as interrupt:
         _interrupted(interrupt)
         return
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        _emit("translate", report.as_dict())
         return
     for line in report.lines():
         typer.echo(line)
 
 
+def _check_named(project: Project, engines: list[str], articles: list[str]) -> None:
+    """Exit 2 for an engine or article named on the command line that does not exist."""
+    from i18npub import pipeline
+
+    try:
+        if engines:
+            pipeline.check_engines(project, engines)
+    except pipeline.PipelineError as error:
+        _fail(str(error), EXIT_USAGE)
+    missing = sorted(set(articles) - set(project.slugs()))
+    if missing:
+        _fail(f"no such article(s): {', '.join(missing)}", EXIT_USAGE)
+
+
 @app.command()
 def build(
-    out: Annotated[Path | None, typer.Option(help="Output folder (default: site/).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Output folder (default: site/).")
+    ] = None,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Render the English, Chinese and bilingual pages (incremental; swapped in atomically)."""
+    """Render the English, Chinese and bilingual pages.
+
+    Incremental; the new site is swapped in atomically.
+    """
     report = _build(_open(), out)
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        _emit("build", report.as_dict())
         return
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -295,23 +500,34 @@ def _build(project: Project, out: Path | None) -> BuildReport:
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    out: Annotated[Path | None, typer.Option(help="Site folder (default: site/).")] = None,
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port (0: any free port).")] = 8000,
+    host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on.")] = (
+        "127.0.0.1"
+    ),
+    out: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Site folder (default: site/).")
+    ] = None,
     no_build: Annotated[bool, typer.Option("--no-build", help="Serve as is.")] = False,
 ) -> None:
-    """Build (if needed) and serve the site; / follows the reader's language."""
+    """Build (if needed) and serve the site.
+
+    / follows the reader's language.
+    """
     from i18npub.serve import make_server
 
     project = _open()
     folder = out.resolve() if out else project.path("site")
+    _check_port(host, port)  # before a build that would be wasted
     if not no_build:
         report = _build(project, folder)
         typer.echo(f"{'built' if report.changed else 'unchanged'} {report.out}")
     try:
         server = make_server(folder, host, port)
-    except OSError as error:
+    except FileNotFoundError as error:  # --no-build and no site yet
         _fail(str(error))
+        return
+    except OSError as error:
+        _fail(_listen_error(host, port, error))
         return
     bound_host, bound_port = server.server_address[:2]
     typer.echo(f"serving {folder} at http://{bound_host}:{bound_port}/ (Ctrl-C stops)")
@@ -323,17 +539,51 @@ def serve(
         server.server_close()
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line if ``host:port`` cannot be listened on (busy, forbidden, no such host)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server does
+            probe.bind(infos[0][4][:2])
+    except OSError as error:
+        _fail(_listen_error(host, port, error))
+
+
+def _listen_error(host: str, port: int, error: OSError) -> str:
+    import errno
+
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use: try --port {port + 1}, or --port 0"
+    if error.errno == errno.EACCES:
+        return f"port {port} on {host}: permission denied (ports below 1024 need root)"
+    return f"cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}"
+
+
 @app.command()
 def run(
     source: Annotated[
-        list[str] | None, typer.Option(help="Ingest these instead of the content folder.")
+        list[str] | None,
+        typer.Option(metavar="SOURCE", help="Ingest this instead of the content folder."),
     ] = None,
-    article: Annotated[list[str] | None, typer.Option(help="Only translate these slugs.")] = None,
-    engine: Annotated[list[str] | None, typer.Option(help="Machine translation chain.")] = None,
+    article: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Only translate this article.")
+    ] = None,
+    engine: Annotated[
+        list[str] | None, typer.Option(metavar="NAME", help="Machine translation chain.")
+    ] = None,
     publish: Annotated[
-        str, typer.Option(help="Build the site: changed | always | never.")
+        str,
+        typer.Option(
+            metavar="[changed|always|never]",
+            help="Build the site when its content changed, always, or never.",
+        ),
     ] = "changed",
-    dry_run: Annotated[bool, typer.Option(help="Show what would happen; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
+    ] = False,
     prefect: Annotated[
         bool | None,
         typer.Option(
@@ -342,18 +592,30 @@ def run(
         ),
     ] = None,
     task_runner: Annotated[
-        str, typer.Option(help="With --prefect: threads | dask (translate in parallel).")
+        str,
+        typer.Option(
+            metavar="[threads|dask]", help="With --prefect: how translate tasks run in parallel."
+        ),
     ] = "threads",
-    workers: Annotated[int, typer.Option(help="With --prefect: parallel translate tasks.")] = 4,
-    max_chars: Annotated[int | None, typer.Option(min=0, help=MAX_CHARS_HELP)] = None,
+    workers: Annotated[
+        int, typer.Option(metavar="N", min=1, help="With --prefect: parallel translate tasks.")
+    ] = 4,
+    max_chars: Annotated[int | None, typer.Option(metavar="N", min=0, help=MAX_CHARS_HELP)] = None,
     retry_rejected: Annotated[bool, typer.Option(help=RETRY_REJECTED_HELP)] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """The main job: ingest the content folder, machine-translate, build the site."""
+    """The main job: ingest, machine-translate, build the site.
+
+    Ingests the content folder (an empty one is fine), machine-translates what is
+    untranslated, and builds the site when its content changed.
+    """
     from i18npub import pipeline
 
+    _choice("--publish", publish, pipeline.PUBLISH_POLICIES)
+    _choice("--task-runner", task_runner, ("threads", "dask"))
     project = _open()
+    _check_named(project, engine or [], [])
     try:
         options = pipeline.RunOptions(
             sources=tuple(source or ()),
@@ -364,21 +626,35 @@ def run(
             max_chars=max_chars,
             retry_rejected=retry_rejected,
         )
-        pipeline.validate(project, options)
+        pipeline.check_engines(project, options.engines)  # the configured chain: exit 1
+    except pipeline.PipelineError as error:
+        _fail(str(error))
+        return
+    try:
+        pipeline.validate(project, options)  # what is left: articles named on the command line
+    except pipeline.PipelineError as error:
+        _fail(str(error), EXIT_USAGE)
+    try:
         if _wants_prefect(prefect):
             report = _run_with_prefect(project, options, task_runner, workers, verbose)
         else:
             with _progress(enabled=not as_json) as progress:
                 report = pipeline.run(project, options, pipeline.Runner(progress))
-    except pipeline.PipelineError as error:
-        _fail(str(error))
+    except pipeline.PipelineError as error:  # an --article that ingest did not create
+        _fail(str(error), EXIT_USAGE)
         return
     except KeyboardInterrupt as interrupt:
         _interrupted(interrupt)
         return
     _report_run(report, as_json)
     if not report.ok:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        typer.echo(f"error: {option} {value!r}: choose one of {', '.join(choices)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
 
 
 def _wants_prefect(flag: bool | None) -> bool:
@@ -391,11 +667,6 @@ def _run_with_prefect(
     project: Project, options: RunOptions, task_runner: str, workers: int, verbose: bool
 ) -> RunReport:
     """Run the pipeline flow from ``flows/`` (a source checkout); Prefect is imported only here."""
-    import sys
-
-    if task_runner not in ("threads", "dask") or workers < 1:
-        _fail("--task-runner is threads or dask, and --workers at least 1")
-
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "flows" / "local.py").is_file() and str(checkout) not in sys.path:
         sys.path.insert(0, str(checkout))
@@ -421,11 +692,14 @@ def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:
 
 def _report_run(report: RunReport, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        _emit("run", report.as_dict())
         return
     if report.options.dry_run:
         for planned in report.ingest:
-            typer.echo(f"{planned.action:12} {planned.slug or '-'} <- {planned.source}")
+            if planned.action == "error":
+                typer.echo(f"error: {planned.message}", err=True)
+            else:
+                typer.echo(f"{planned.action:12} {planned.slug or '-'} <- {planned.source}")
     else:
         _report_ingest(report.ingest, as_json=False)
     for result in report.translate:
@@ -436,16 +710,23 @@ def _report_run(report: RunReport, as_json: bool) -> None:
         elif result.filled:
             verb = "would translate" if result.action == "planned" else "translated"
             typer.echo(f"{verb:9} {result.slug} ({result.filled} segments)")
-    if sent := report.chars_sent():
+    if sent := {name: chars for name, chars in report.chars_sent().items() if chars}:
         typer.echo("sent      " + ", ".join(f"{n} {c:,} characters" for n, c in sent.items()))
-    if report.publish and report.publish.action != "skipped":
-        typer.echo(f"{report.publish.action:9} site {report.publish.site}")
-    elif report.publish and report.publish.message:
-        typer.echo(f"publish skipped: {report.publish.message}")
-    if report.publish and report.publish.action == "error":
-        typer.echo(f"error: publish: {report.publish.message}", err=True)
+    publish = report.publish
+    if publish and publish.action == "error":
+        typer.echo(f"error: publish: {publish.message}", err=True)
+    elif publish and publish.action == "skipped":
+        if publish.message:
+            typer.echo(f"publish skipped: {publish.message}")
+    elif publish:
+        verb = "would build" if publish.action == "planned" else publish.action
+        typer.echo(f"{verb:9} site {publish.site}")
     _print_status(report.status)
 
 
 def main() -> None:
-    app()
+    app(prog_name="i18npub")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from i18npub.fsutil import atomic_write_text
-from i18npub.ingest import IngestError, iter_sources, load_source
-from i18npub.project import IngestResult
+from i18npub.ingest import IngestError, iter_sources, load_source, read_draft
+from i18npub.project import STATE_DIR, IngestResult
 
 if TYPE_CHECKING:
     from i18npub.article import Article
     from i18npub.project import Project
+    from i18npub.translate import TranslateReport
 
 STEPS = ("ingest", "translate", "publish")
 PUBLISH_POLICIES = ("changed", "always", "never")
-STATE_DIR = ".i18npub"  # run state, beside the translate cache
 BUILD_STAMP = "build-stamp.json"
 _URL_RE = re.compile(r"^https?://", re.I)
 # Failures worth retrying: timeouts, throttling, server errors, dropped connections.
@@ -234,9 +234,11 @@ def _merge_phrase(result: IngestResult) -> str:
 # The steps -------------------------------------------------------------------
 
 
-def ingest_batch(project: Project, sources: list[str]) -> list[IngestResult]:
+def ingest_batch(
+    project: Project, sources: list[str], progress: Progress | None = None
+) -> list[IngestResult]:
     """Ingest one batch of files or URLs (see ``Project.ingest``)."""
-    return project.ingest(sources)
+    return project.ingest(sources, progress) if progress else project.ingest(sources)
 
 
 def translate_article(
@@ -269,6 +271,53 @@ def translate_article(
         return TranslateResult(slug, "awaiting", filled, pending, "; ".join(problems), chars)
     action = "translated" if filled else "unchanged"
     return TranslateResult(slug, action, filled, pending, chars=chars)
+
+
+def translate_in_steps(
+    project: Project,
+    engines: Iterable[str] = (),
+    slugs: Iterable[str] = (),
+    progress: Progress | None = None,
+    steps: int = 20,
+    **options: Any,
+) -> TranslateReport:
+    """``Project.translate`` in up to ``steps`` groups of articles, calling ``progress`` after
+    each; one report for all (``unique`` then counts distinct sentences per group).
+    ``options`` go to every call (a shared ``budget``: see ``translate_options``)."""
+    selected = list(slugs) or project.slugs()
+    if progress is None or len(selected) < 2:
+        return project.translate(
+            engines=list(engines) or None, slugs=list(slugs) or None, **options
+        )
+    size = -(-len(selected) // steps)
+    total: TranslateReport | None = None
+    for start in range(0, len(selected), size):
+        part = project.translate(
+            engines=list(engines) or None, slugs=selected[start : start + size], **options
+        )
+        total = part if total is None else _merge_reports(total, part)
+        progress("translate", min(start + size, len(selected)), len(selected))
+    assert total is not None
+    return total
+
+
+def _merge_reports(total: TranslateReport, part: TranslateReport) -> TranslateReport:
+    languages = {run.language: run for run in total.languages}
+    for run in part.languages:
+        if run.language not in languages:
+            total.languages.append(run)
+            continue
+        mine = languages[run.language]
+        for key in ("untranslated", "unique", "filled", "pending"):
+            setattr(mine, key, getattr(mine, key) + getattr(run, key))
+        mine.errors += run.errors
+    for run in part.engines:
+        mine = total.engine(run.name)
+        for key in ("requests", "cache_hits", "translated", "rejected", "failed", "chars"):
+            setattr(mine, key, getattr(mine, key) + getattr(run, key))
+        if run.status != "not used" and mine.status in ("not used", "ok"):
+            mine.status, mine.message = run.status, run.message
+    return total
 
 
 def publish_site(project: Project) -> PublishResult:
@@ -408,9 +457,13 @@ def _site_marker(project: Project) -> str:
 
 
 def expand_sources(project: Project, sources: Iterable[str]) -> list[str]:
-    """Files and URLs to ingest; a folder becomes its sources (an empty one stays, to report)."""
+    """Files and URLs to ingest; a folder becomes its sources (an empty one given by name
+    stays, to report). The default, the content folder, is an inbox: empty or absent is fine."""
+    if not sources:
+        inbox = project.path("content")
+        return [str(p) for p in iter_sources(inbox)] if inbox.is_dir() else []
     expanded: list[str] = []
-    for source in sources or [str(project.path("content"))]:
+    for source in sources:
         path = Path(source)
         if _URL_RE.match(source) or not path.is_dir():
             expanded.append(source)
@@ -478,44 +531,80 @@ def untranslated_count(project: Project, slug: str) -> int:
 
 
 def plan(project: Project, options: RunOptions) -> RunReport:
-    """What ``run`` would do, without writing anything (``dry_run``)."""
+    """What ``run`` would do, without writing anything (``dry_run``).
+
+    Sources are read and parsed as the run would, so a source the run would refuse is an
+    error here too, and publishing is planned only where the run would publish.
+    """
     report = RunReport(str(project.root), options)
     if "ingest" in options.steps:
-        known = {article.source: article for article in project.articles()}
+        known = project.known_sources()
+        taken = {article.slug for article in known.values()}
         sources = expand_sources(project, options.sources)
-        report.ingest = [_plan_ingest(project, source, known) for source in sources]
+        report.ingest = [_plan_ingest(project, source, known, taken) for source in sources]
     if "translate" in options.steps:
         report.translate = [
             TranslateResult(slug, "planned", filled=untranslated_count(project, slug))
             for slug in articles_to_translate(project, options)
         ]
+        report.translate += _plan_new_translations(project, options, report.ingest)
     if "publish" in options.steps:
-        report.publish = _plan_publish(project, options)
+        report.publish = _plan_publish(project, options, report)
     report.status = project.status()
     return report
 
 
-def _plan_ingest(project: Project, source: str, known: dict[str, Article]) -> IngestResult:
+def _plan_ingest(
+    project: Project, source: str, known: dict[str, Article], taken: set[str]
+) -> IngestResult:
     label = project.source_label(source)
     previous = known.get(label)
     if _URL_RE.match(source):
         return IngestResult(label, "would fetch", previous.slug if previous else "")
     try:
         document = load_source(source, project.config.max_bytes, 0, label)
+        if (
+            previous
+            and previous.source_hash.endswith(document.digest)
+            and previous.source == label
+            and project.is_complete(previous)
+        ):
+            return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
+        draft = read_draft(document, project.config.source_language)
+        article = project._article_from(draft, document, previous, taken)
     except IngestError as error:
         return IngestResult(label, "error", message=str(error))
-    if previous is None:
-        return IngestResult(label, "would create")
-    if previous.source_hash.endswith(document.digest) and project.is_complete(previous):
-        return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
-    return IngestResult(label, "would update", previous.slug)
+    taken.add(article.slug)
+    action = "would update" if previous else "would create"
+    return IngestResult(label, action, article.slug, len(article.segments()))
 
 
-def _plan_publish(project: Project, options: RunOptions) -> PublishResult:
+def _plan_new_translations(
+    project: Project, options: RunOptions, planned: list[IngestResult]
+) -> list[TranslateResult]:
+    """Articles the run would create, then translate (all their sentences are new)."""
+    languages = len(project.config.target_languages)
+    return [
+        TranslateResult(r.slug, "planned", filled=r.segments * languages)
+        for r in planned
+        if r.action == "would create" and (not options.articles or r.slug in options.articles)
+    ]
+
+
+def _plan_publish(project: Project, options: RunOptions, report: RunReport) -> PublishResult:
     site = str(project.path("site"))
-    if options.publish == "never" or getattr(project, "build", None) is None:
-        return PublishResult("skipped", site)
-    if options.publish == "changed" and site_is_current(project):
+    if options.publish == "never":
+        return PublishResult("skipped", site, "publish policy is 'never'")
+    if getattr(project, "build", None) is None:
+        return PublishResult("skipped", site, "site building is not available")
+    failures = len(report.errors())
+    if failures and options.publish != "always":
+        message = f"{failures} failure(s) earlier in this run; the site would be left as it was"
+        return PublishResult("skipped", site, message)
+    changes = any(r.action.startswith("would") for r in report.ingest) or any(
+        r.filled for r in report.translate
+    )
+    if options.publish == "changed" and not changes and site_is_current(project):
         return PublishResult("unchanged", site)
     return PublishResult("planned", site)
 
@@ -540,9 +629,14 @@ class Runner:
 
     def ingest(self, project: Project, batches: list[list[str]]) -> list[IngestResult]:
         results: list[IngestResult] = []
-        for done, batch in enumerate(batches, 1):
-            results += ingest_batch(project, batch)
-            self.tick("ingest", done, len(batches))
+        total, done = sum(len(batch) for batch in batches), 0
+        for batch in batches:
+
+            def tick(_step: str, count: int, _total: int, offset: int = done) -> None:
+                self.tick("ingest", offset + count, total)
+
+            results += ingest_batch(project, batch, tick if self.progress else None)
+            done += len(batch)
         return results
 
     def translate(

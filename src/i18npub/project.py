@@ -52,6 +52,7 @@ _log = logging.getLogger("i18npub")
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
+    from i18npub.pipeline import Progress
     from i18npub.pofile import POFile
     from i18npub.render import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
@@ -123,6 +124,17 @@ class Project:
             project.path(key).mkdir(parents=True, exist_ok=True)
         return project
 
+    def write_gitignore(self) -> None:
+        """Keep the built site and the run state out of git (add to a .gitignore, never drop)."""
+        path = self.root / ".gitignore"
+        wanted = [f"{self.config.paths['site'].strip('/')}/", f"{STATE_DIR}/"]
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        have = {line.strip() for line in text.splitlines()}
+        missing = [line for line in wanted if line not in have and f"/{line}" not in have]
+        if missing:
+            prefix = text if not text or text.endswith("\n") else text + "\n"
+            atomic_write_text(path, prefix + "\n".join(missing) + "\n")
+
     def path(self, key: str) -> Path:
         """A configured project folder (``content``, ``articles``, ``locales``, ``site``…)."""
         if key not in self._paths:  # resolved once: ensure_inside costs syscalls per component
@@ -187,22 +199,31 @@ class Project:
 
     # Ingest -------------------------------------------------------------------
 
-    def ingest(self, sources: Iterable[str | Path]) -> list[IngestResult]:
+    def ingest(
+        self, sources: Iterable[str | Path], progress: Progress | None = None
+    ) -> list[IngestResult]:
         """Ingest files, folders and URLs; one result per source, errors included.
 
-        Other processes may ingest into the project at the same time: choosing a slug
-        and writing the article happen under the project's ingest lock, after reading
-        the articles those processes wrote, so each source gets one article.
+        ``progress(step, done, total)`` is called after each source, if given. Other
+        processes may ingest into the project at the same time: choosing a slug and
+        writing the article happen under the project's ingest lock, after reading the
+        articles those processes wrote, so each source gets one article.
         """
-        known = {article.source: article for article in self.articles()}
+        known = self.known_sources()
         index = _SourceIndex(known, {article.slug for article in known.values()})
         self._rebuilt = {self._template_source(slug): slug for slug in self._damaged}
         results: list[IngestResult] = []
-        for source in sources:
-            for item in self._expand(str(source), results):
-                results.append(self._ingest_one(item, index))
+        items = [item for source in sources for item in self._expand(str(source), results)]
+        for done, item in enumerate(items, 1):
+            results.append(self._ingest_one(item, index))
+            if progress:
+                progress("ingest", done, len(items))
         self._save_drift_cache()
         return results
+
+    def known_sources(self) -> dict[str, Article]:
+        """The ingested articles by source label (labels stored by older versions renamed)."""
+        return {self._stored_label(article.source): article for article in self.articles()}
 
     def _expand(self, source: str, results: list[IngestResult]) -> Iterator[str]:
         if source.lower().startswith(("http://", "https://")):
@@ -220,24 +241,39 @@ class Project:
             yield source
 
     def source_label(self, source: str) -> str:
-        """How a source is remembered: a URL, or a path relative to the project root."""
+        """How a source is shown and remembered: a URL, a path inside the project relative to
+        its root (``content/story.md``), or else the absolute path (never ``../..``)."""
         if source.lower().startswith(("http://", "https://")):
             return source
         import os
 
-        return Path(os.path.relpath(Path(source).resolve(), self.root)).as_posix()
+        path = Path(os.path.abspath(source))
+        for candidate in (path, path.resolve()):  # the root is resolved; the path maybe not
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
+
+    def _stored_label(self, label: str) -> str:
+        """A label as :meth:`source_label` gives it today (older versions stored ``../..``)."""
+        if label.lower().startswith(("http://", "https://")) or Path(label).is_absolute():
+            return label
+        if ".." not in Path(label).parts:
+            return label
+        return self.source_label(str(self.root / label))
 
     def _ingest_one(self, source: str, index: _SourceIndex) -> IngestResult:
         label = self.source_label(source)
         try:
             document = load_source(source, self.config.max_bytes, self.config.fetch_timeout, label)
             previous = index.known.get(label)
-            if previous and self._unchanged(previous, document):
+            if previous and self._unchanged(previous, document, label):
                 return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
-            draft = read_draft(document)  # the slow part, outside the lock
+            draft = read_draft(document, self.config.source_language)  # slow: outside the lock
             with self._ingest_lock(index):
                 previous = index.known.get(label)  # another process may have ingested it
-                if previous and self._unchanged(previous, document):
+                if previous and self._unchanged(previous, document, label):
                     return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
                 article = self._article_from(draft, document, previous, index.taken)
                 try:
@@ -256,8 +292,12 @@ class Project:
             result.action, result.message = "error", "; ".join(errors)
         return result
 
-    def _unchanged(self, article: Article, document: SourceDocument) -> bool:
-        return article.source_hash.endswith(document.digest) and self._complete(article)
+    def _unchanged(self, article: Article, document: SourceDocument, label: str) -> bool:
+        return (
+            article.source_hash.endswith(document.digest)
+            and article.source == label  # else re-save: an older version stored ../..
+            and self._complete(article)
+        )
 
     @contextlib.contextmanager
     def _ingest_lock(self, index: _SourceIndex) -> Iterator[None]:

@@ -586,10 +586,7 @@ class SiteBuilder:
         yield Output("index.html", _hash(self.global_key, "root"), self._render_root)
         for name, data in self.static.items():
             yield Output(name, _hash(data), lambda data=data: data)
-        if not self.settings.base_url:
-            self.warnings.append(
-                "site.base_url is not set: no canonical links, hreflang, feeds or sitemap"
-            )
+        if not self.settings.base_url:  # said once, by `i18npub init`; not on every build
             return
         feeds = {"en": entries, "zh": [e for e in entries if e.listed_zh]}
         for view in ("en", "zh"):

@@ -167,8 +167,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_draft(document: SourceDocument) -> Draft:
-    """Parse a SourceDocument with the reader for its kind."""
+def read_draft(document: SourceDocument, language: str | None = None) -> Draft:
+    """Parse a SourceDocument with the reader for its kind; with ``language`` (a code such
+    as ``en``), refuse a source clearly written in another language."""
     if document.kind == "markdown":
         from i18npub.ingest.markdown import read_markdown
 
@@ -183,7 +184,23 @@ def read_draft(document: SourceDocument) -> Draft:
         draft = read_text(document.text, document.source)
     if document.url and not draft.url:
         draft.url = document.url
+    if language:
+        check_language(draft, language, document.source)
     return draft
+
+
+def check_language(draft: Draft, expected: str, source: str) -> None:
+    """Raise IngestError naming the language when the draft is clearly not in ``expected``."""
+    from i18npub.ingest.language import foreign_language, language_name
+
+    texts = [draft.title] + [block.text for block in draft.blocks if block.kind != "code"]
+    guess = foreign_language(PLACEHOLDER_RE.sub("", "\n".join(texts)), expected)
+    if guess is None:
+        return
+    raise IngestError(
+        f"{source}: {guess.describe(language_name(expected))}; not ingested"
+        f" ([project] source_language is {expected!r})"
+    )
 
 
 def draft_to_article(draft: Draft, slug: str, source: str, digest: str) -> Article:
