@@ -1843,39 +1843,53 @@ def _informative(sample: _Sample) -> int:
 
 
 def _vote_layout(samples: list[_Sample], fallback: tuple[Layout, int]) -> tuple[Layout, int]:
-    """The (layout, width) reproducing most samples; ``fallback`` when it ties."""
+    """The (layout, width) reproducing most samples; ``fallback`` when it ties.
+
+    The default widths are tried first; other widths only when none of them reproduces
+    every sample (most files take the first step only).
+    """
     if not samples:
         return fallback
-    longest = {layout: 0 for layout in _WRAPPING}
-    for sample in samples:
-        if len(sample.lines) > 1:
+    candidates: list[tuple[Layout, int]] = [fallback]
+    candidates += [(layout, _DEFAULT_WIDTH[layout]) for layout in _LAYOUTS]
+    votes = _votes(samples, list(dict.fromkeys(candidates)))
+    if max(votes.values()) < len(samples):
+        longest = dict.fromkeys(_WRAPPING, 0)
+        for sample in samples:
             for line in sample.lines[1:]:
                 longest["gnu"] = max(longest["gnu"], _text_width(line))
                 longest["textwrap"] = max(longest["textwrap"], len(line))
-    longest["babel"] = longest["textwrap"]
-    candidates: list[tuple[Layout, int]] = [fallback]
-    candidates += [(layout, _DEFAULT_WIDTH[layout]) for layout in _LAYOUTS]
-    for layout in _WRAPPING:
-        if longest[layout]:
-            candidates += [(layout, longest[layout] + d) for d in range(_WIDTH_SLACK)]
-    candidates = list(dict.fromkeys(candidates))
-    votes = dict.fromkeys(candidates, 0)
-    for sample in samples:
-        for layout, width in candidates:
-            if layout in ("none", "single") and width != _DEFAULT_WIDTH[layout]:
-                continue
-            protected = sample.protected if layout == "gnu" else _NONE
-            lines = _string_lines(
-                sample.prefix, sample.name, sample.value, layout, width, protected
-            )
-            if lines == sample.lines:
-                votes[(layout, width)] += 1
+        longest["babel"] = longest["textwrap"]
+        wider = [
+            (layout, longest[layout] + d)
+            for layout in _WRAPPING
+            if longest[layout]
+            for d in range(_WIDTH_SLACK)
+            if (layout, longest[layout] + d) not in votes
+        ]
+        votes |= _votes(samples, wider)
     top = max(votes.values())
     if top == 0 or votes[fallback] == top:
         return fallback
     tied = [candidate for candidate, count in votes.items() if count == top]
     rank = {width: i for i, width in enumerate(_COMMON_WIDTHS)}
     return min(tied, key=lambda c: (rank.get(c[1], len(rank)), tied.index(c)))
+
+
+def _votes(
+    samples: list[_Sample], candidates: list[tuple[Layout, int]]
+) -> dict[tuple[Layout, int], int]:
+    """How many samples each (layout, width) reproduces."""
+    votes = dict.fromkeys(candidates, 0)
+    for layout, width in candidates:
+        protected_by = layout == "gnu"
+        for sample in samples:
+            protected = sample.protected if protected_by else _NONE
+            lines = _string_lines(
+                sample.prefix, sample.name, sample.value, layout, width, protected
+            )
+            votes[(layout, width)] += lines == sample.lines
+    return votes
 
 
 def _vote_refs(refs: list[str], text: str, votes: dict[str, int]) -> None:
