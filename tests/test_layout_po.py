@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from i18npub.pofile import parse_po
+from i18npub.pofile import _babel_lines, parse_po
 
 from .conftest import require_tool
 
@@ -164,3 +166,21 @@ def test_mixed_textwrap_msgids_and_one_line_msgstrs() -> None:
 def test_detected_width_follows_the_file(width: int, make: Callable[[bytes], bytes]) -> None:
     po = parse_po(make(_catalog(3)).decode("utf-8"))
     assert po.wrap.width == width
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.lists(
+        st.sampled_from([*'ab -—/:.\\"\t\n\r', *"中文，。", "word", "re-use", "--", "x-ray"]),
+        max_size=60,
+    ).map("".join),
+    width=st.integers(min_value=20, max_value=120),
+    obsolete=st.booleans(),
+)
+def test_babel_layout_is_babels_normalize(value: str, width: int, obsolete: bool) -> None:
+    """The ``babel`` layout gives exactly what Babel's ``normalize`` writes."""
+    from babel.messages.pofile import normalize
+
+    prefix = "#~ " if obsolete else ""
+    expected = f"{prefix}msgstr {normalize(value, prefix=prefix, width=width)}".split("\n")
+    assert _babel_lines(prefix, "msgstr", value, width) == expected
