@@ -224,6 +224,18 @@ NAMES_QUOTES_BRACKETS = [
 ]
 
 
+NAMES_QUOTES_BRACKETS += [
+    (  # a quote ending in a period, then "told <object>." : its attribution
+        '"The ferry is cancelled." Ana Ruiz told passengers. Buses replaced it.',
+        ['"The ferry is cancelled." Ana Ruiz told passengers.', "Buses replaced it."],
+    ),
+    (  # "told" opening a longer clause is a new sentence
+        '"We won." Ruiz told the crew it was their best season.',
+        ['"We won."', "Ruiz told the crew it was their best season."],
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), NAMES_QUOTES_BRACKETS)
 def test_names_quotes_and_brackets(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected

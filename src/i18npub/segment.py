@@ -25,7 +25,7 @@ linear time, stdlib only. The English rules, in short:
   - ``St.`` is Saint before a name and Street after one (``Downing St. London is``);
   - a number or a letter opening a sentence is a list marker (``1. First item``);
   - a closing quote then a name and a speech verb is an attribution
-    (``"It is over." Smith said.``).
+    (``"It is over." Smith said.``, ``"It is over." John Smith told reporters.``).
 * Never inside a paired placeholder span ``<1>…</1>``.
 
 Chinese (``lang="zh"``, ``"zh_CN"``, ``"zh-Hans"``…): after ``。！？…`` and ``?!``, with any
@@ -62,7 +62,8 @@ _LIST_MARKER = re.compile(r"\d{1,3}|[A-Za-z]|[ivxIVX]{1,4}")
 _ATTRIBUTION = re.compile(
     r"[A-Z][\w'’-]*\.?(?:\s+[A-Z][\w'’-]*)?\s+(said|says|asked|asks|added|adds|told|tells|wrote"
     r"|writes|explained|replied|shouted|insisted|noted|continued|tweeted|recalled|warned|argued"
-    r"|laughed|joked|exclaimed|cried|whispered|answered|responded)\b([.,])?"
+    r"|laughed|joked|exclaimed|cried|whispered|answered|responded)\b"
+    r"(?:(?:(?<=told)|(?<=tells))(?:\s+[\w'’-]+){1,3}(?=[.,]))?([.,])?"  # "told reporters."
 )
 _FOLLOWING_WORD = re.compile(r"[\w'’-]*\s+(\w+)")
 _CURRENCY = frozenset("$£€¥₹")
