@@ -29,8 +29,13 @@ Layout of new and changed entries:
 * ``textwrap``: polib's layout (``textwrap`` at 78 code points including the quotes, breaks
   after spaces and hyphens, multi-line strings one logical line per physical line), which is
   what Transifex writes for the Python documentation.
+* ``babel``: Babel's ``write_po`` (``normalize()``: words, spaces and hyphenated parts packed
+  under the width, 76 by default).
 * ``none``: no wrapping (``msgcat --no-wrap``); ``single``: each string on one line, even
   across ``\\n`` (Transifex's msgstr in some projects, e.g. Sphinx).
+
+The width is detected too (``msgcat -w 100``, polib at ``wrapwidth=76``): from the file's
+longest lines, when no layout at its default width reproduces the file.
 
 Known differences from ``msgcat``: we write entries and flags as they are in the
 :class:`POFile`, whereas ``msgcat`` moves obsolete entries to the end, drops obsolete entries
