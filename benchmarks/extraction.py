@@ -4,7 +4,12 @@ Scores every extractor on the shared news pages (``shared/corpus/pages``) with t
 benchmark's token 4-shingle metric (see that folder's README) and times it.
 
     .venv/bin/python benchmarks/extraction.py [--repeats 3] [--only i18npub,trafilatura]
-        [--pages DIR] [--per-page]
+        [--pages DIR] [--per-page] [--cv]
+
+``--cv`` adds leave-one-site-out cross-validation of what in ``read_html`` could have been
+fitted to these pages: its thresholds (chosen on the other sites from a small grid) and its
+class-name and phrase vocabulary (an entry that helps no site but the held-out one is
+dropped for that fold, as if the rules had been written without that site).
 
 English pages (``lang == en`` in manifest.tsv) are reported first, then all pages.
 """
@@ -12,6 +17,7 @@ English pages (``lang == en`` in manifest.tsv) are reported first, then all page
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -20,7 +26,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,6 +198,25 @@ def plain_text(block: RawBlock) -> str:
     return PLACEHOLDER_RE.sub(replace, block.text)
 
 
+def ensemble_extractor(short_words: int = 120) -> Extractor:
+    """read_html, and when its article is short (the usual sign of a wrong container),
+    the medoid of it, trafilatura and readability-lxml by pairwise shingle F1."""
+    traf = trafilatura_extractor(include_comments=False)
+
+    def run(page: Page) -> str:
+        ours = i18npub_body(page)
+        if len(tokens(ours)) >= short_words:
+            return ours
+        candidates = [ours, traf(page), readability_extractor(page)]
+        agreement = [
+            sum(page_f1(*score_page(a, b)[:2]) for b in candidates if b is not a)
+            for a in candidates
+        ]
+        return candidates[agreement.index(max(agreement))]
+
+    return run
+
+
 def all_visible_text(page: Page) -> str:
     """Every text node of <body> outside script, style and similar."""
     import lxml.html
@@ -286,6 +311,11 @@ def extractors() -> dict[str, tuple[Extractor | None, str]]:
         ("jusText", justext_extractor),
     ):
         table[name] = (func, "") if available[name] else (None, "not installed")
+    if available["trafilatura"] and available["readability-lxml"]:
+        table["i18npub + medoid with trafilatura, readability when under 120 words"] = (
+            ensemble_extractor(),
+            "",
+        )
     table["all visible text"] = (all_visible_text, "")
     return table
 
@@ -348,12 +378,182 @@ HEADER = (
 )
 
 
+# ---------------------------------------------------------------- cross-validation
+
+GRID = {  # read_html's thresholds and the values tried for each (the first is the default)
+    "GOOD_WORDS": (10, 8, 12),
+    "TITLE_BONUS": (0.3, 0.15, 0.5),
+    "TEASER_WEIGHT": (0.25, 0.5),
+    "SMALL_GAP": (40, 20, 80),
+}
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level ``|`` alternatives of a regular expression."""
+    out, current, depth, i = [], "", 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            current += pattern[i : i + 2]
+            i += 2
+            continue
+        depth += (char == "(") - (char == ")")
+        if char == "|" and not depth:
+            out.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    return [*out, current]
+
+
+def vocabulary_items() -> list[tuple[str, str, object]]:
+    """(label, module attribute, value without that entry) for every vocabulary entry."""
+    import re as regex
+
+    from i18npub.ingest import html as module
+
+    items: list[tuple[str, str, object]] = []
+    for name, before, after in (
+        ("STRONG_JUNK_RE", "", ""),
+        ("BODY_HINT_RE", "", ""),
+        ("BOILERPLATE_RE", "^(?:", ")\\W*$"),
+        ("CTA_RE", "\\b(?:", ")\\b"),
+    ):
+        compiled = getattr(module, name)
+        inner = compiled.pattern[len(before) : len(compiled.pattern) - len(after)]
+        alternatives = _alternatives(inner)
+        for i, alternative in enumerate(alternatives):
+            rest = "|".join(alternatives[:i] + alternatives[i + 1 :])
+            items.append(
+                (
+                    f"{name}: {alternative}",
+                    name,
+                    regex.compile(before + rest + after, compiled.flags),
+                )
+            )
+    for token in sorted(module.WEAK_JUNK):
+        items.append((f"WEAK_JUNK: {token}", "WEAK_JUNK", module.WEAK_JUNK - {token}))
+    return items
+
+
+@contextlib.contextmanager
+def patched(values: dict[str, object]) -> Iterator[None]:
+    """read_html's module globals set to ``values`` for the duration."""
+    from i18npub.ingest import html as module
+
+    saved = {name: getattr(module, name) for name in values}
+    for name, value in values.items():
+        setattr(module, name, value)
+    module._class_hints.cache_clear()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
+        module._class_hints.cache_clear()
+
+
+def _page_scores(pages: list[Page]) -> list[tuple[float | None, float, bool]]:
+    return [score_page(i18npub_body(page), page.gold) for page in pages]
+
+
+def cross_validate(pages: list[Page], sites: list[str]) -> dict[str, object]:
+    """Leave-one-site-out scores of read_html (thresholds and vocabulary refitted)."""
+    import itertools
+
+    base = _page_scores(pages)
+    base_f1 = [page_f1(p, r) for p, r, _ in base]
+    helped: dict[str, set[str]] = {}
+    for label, name, value in vocabulary_items():
+        with patched({name: value}):
+            scores = _page_scores(pages)
+        helped[label] = {
+            site
+            for site, (p, r, _), before in zip(sites, scores, base_f1, strict=True)
+            if before - page_f1(p, r) > 0.002
+        }
+    names = list(GRID)
+    configs = [
+        dict(zip(names, values, strict=True)) for values in itertools.product(*GRID.values())
+    ]
+    per_config = []
+    for config in configs:
+        with patched(config):
+            per_config.append([page_f1(p, r) for p, r, _ in _page_scores(pages)])
+    results: list[tuple[float | None, float, bool] | None] = [None] * len(pages)
+    chosen: list[str] = []
+    for site in sorted(set(sites)):
+        train = [i for i, s in enumerate(sites) if s != site]
+        test = [i for i, s in enumerate(sites) if s == site]
+        best = max(range(len(configs)), key=lambda c: (sum(per_config[c][i] for i in train), -c))
+        dropped = [label for label, where in helped.items() if where and where <= {site}]
+        values: dict[str, object] = dict(configs[best])
+        for label in dropped:
+            name = next(n for lbl, n, _ in vocabulary_items() if lbl == label)
+            value = next(v for lbl, _, v in vocabulary_items() if lbl == label)
+            if name == "WEAK_JUNK" and name in values:
+                value = values[name] & value  # type: ignore[operator]
+            elif name in values:  # two entries of one regex: rebuild without both
+                value = _without(values[name], label)  # type: ignore[arg-type]
+            values[name] = value
+        with patched(values):
+            for i, score in zip(test, _page_scores([pages[i] for i in test]), strict=True):
+                results[i] = score
+        if best:
+            chosen.append(f"{site}: {configs[best]}")
+    single = {label: sorted(where) for label, where in helped.items() if len(where) == 1}
+    return {"results": results, "chosen": chosen, "single_site": single}
+
+
+def _without(compiled: object, label: str) -> object:
+    """A vocabulary regex with one more alternative removed."""
+    import re as regex
+
+    alternative = label.split(": ", 1)[1]
+    pattern = compiled.pattern  # type: ignore[attr-defined]
+    for joined in (f"|{alternative}", f"{alternative}|"):
+        if joined in pattern:
+            return regex.compile(pattern.replace(joined, "", 1), compiled.flags)  # type: ignore[attr-defined]
+    return compiled
+
+
+def cv_report(pages: list[Page], folder: Path, english: list[int]) -> str:
+    hosts = {}
+    for line in (folder / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        fields = line.split("\t")
+        hosts[fields[0]] = fields[3]
+    sites = [hosts[page.id] for page in pages]
+    found = cross_validate(pages, sites)
+    results = found["results"]
+    shared = _page_scores(pages)
+    lines = [
+        f"### Leave-one-site-out ({len(set(sites))} sites)\n",
+        "| read_html | pages | precision | recall | F1 | F1 < 0.5 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, subset in (("English", english), ("all", list(range(len(pages))))):
+        for name, scores in (("shared set", shared), ("cross-validated", results)):
+            summary = summarize([scores[i] for i in subset])  # type: ignore[misc]
+            lines.append(
+                f"| {name}, {label} | {len(subset)} | {summary.precision:.3f} | "
+                f"{summary.recall:.3f} | **{summary.f1:.3f}** | {summary.below_half} |"
+            )
+    lines.append("")
+    lines.append("Thresholds chosen on the other sites when not the defaults:")
+    lines += [f"- {entry}" for entry in found["chosen"]] or ["- (always the defaults)"]  # type: ignore[union-attr]
+    lines.append("\nVocabulary entries that help a single dev site (dropped in its fold):")
+    lines += [f"- `{label}`: {where[0]}" for label, where in found["single_site"].items()]  # type: ignore[union-attr]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=PAGES, help="the shared pages folder")
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats (median)")
     parser.add_argument("--only", default="", help="comma-separated name prefixes to run")
     parser.add_argument("--per-page", action="store_true", help="print per-page F1")
+    parser.add_argument("--cv", action="store_true", help="leave-one-site-out for read_html")
     args = parser.parse_args(argv)
     if not (args.pages / "manifest.tsv").exists():
         print(f"no corpus at {args.pages}; nothing to do")
@@ -391,6 +591,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, page in enumerate(pages):
             cells = " | ".join(f"{per_page[n][i]:.2f}" for n in names)
             print(f"| {page.id[:8]} | {page.lang} | {cells} |")
+    if args.cv:
+        print("\n" + cv_report(pages, args.pages, english))
     return 0
 
 

@@ -268,6 +268,73 @@ def scaling(name: str, split: Splitter, sentences: list[str], repeats: int) -> N
     print(f"\nµs per sentence at {SCALING_SIZES[-1]:,} / at {SCALING_SIZES[0]}: {ratio:.2f}")
 
 
+WORD_LISTS = (
+    *("_TITLES", "_NUMBER_PREFIXES", "_AMBIGUOUS", "_WEAK", "_WEAK_CONTINUATIONS"),
+    *("_STARTERS", "_SAINT_AFTER", "_LOWER_SPECIAL"),
+)
+
+
+def cross_validate(path: Path) -> str:
+    """Leave-one-document-out on the gold: a word of the segmenter's lists that helps no
+    document but the held-out one is dropped in that document's fold (as if the lists had
+    been written without it)."""
+    from i18npub import segment
+
+    rows = [row for row in read_jsonl(path) if not row.get("doubtful")]
+    docs = [row["doc"] for row in rows]
+    paragraphs = [Paragraph(row["text"], row["sentences"]) for row in rows]
+    split = segment.split_sentences
+
+    def errors(index: int) -> int:
+        predicted = boundaries(split(paragraphs[index].text))
+        return len(predicted ^ boundaries(paragraphs[index].sentences))
+
+    base = [errors(i) for i in range(len(rows))]
+    helped: dict[tuple[str, str], set[str]] = {}
+    for name in WORD_LISTS:
+        words = getattr(segment, name)
+        for word in sorted(words):
+            setattr(segment, name, words - {word})
+            try:
+                worse = {docs[i] for i in range(len(rows)) if errors(i) > base[i]}
+            finally:
+                setattr(segment, name, words)
+            if worse:
+                helped[(name, word)] = worse
+    single = {key: next(iter(where)) for key, where in helped.items() if len(where) == 1}
+    total = Score()
+    for doc in sorted(set(docs)):
+        dropped = [key for key, where in single.items() if where == doc]
+        saved = {name: getattr(segment, name) for name, _ in dropped}
+        for name, word in dropped:
+            setattr(segment, name, getattr(segment, name) - {word})
+        try:
+            part = score(split, [p for p, d in zip(paragraphs, docs, strict=True) if d == doc])
+        finally:
+            for name, words in saved.items():
+                setattr(segment, name, words)
+        total.tp, total.fp, total.fn = total.tp + part.tp, total.fp + part.fp, total.fn + part.fn
+        total.exact += part.exact
+        total.paragraphs += part.paragraphs
+    shared = score(split, paragraphs)
+    lines = [
+        f"\n### Leave-one-document-out ({len(set(docs))} documents)\n",
+        "| i18npub | precision | recall | F1 | exact % |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, result in (("shared set", shared), ("cross-validated", total)):
+        precision = result.tp / max(result.tp + result.fp, 1)
+        recall = result.tp / max(result.tp + result.fn, 1)
+        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+        lines.append(
+            f"| {label} | {precision:.3f} | {recall:.3f} | {f1:.3f} | "
+            f"{100 * result.exact / result.paragraphs:.1f} |"
+        )
+    lines.append("\nList words that help a single document (dropped in its fold):")
+    lines += [f"- `{word}` ({name}): {doc}" for (name, word), doc in single.items()] or ["- none"]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
@@ -276,7 +343,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling-all", action="store_true", help="scaling check for all")
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--cases", type=Path, default=CASES)
+    parser.add_argument("--cv", action="store_true", help="leave-one-document-out (i18npub)")
     args = parser.parse_args(argv)
+    if args.cv:
+        if not args.gold.exists():
+            print(f"{args.gold} not found: nothing to cross-validate.")
+            return 0
+        print(cross_validate(args.gold))
+        return 0
 
     print(f"Python {sys.version.split()[0]}, {pin_one_core()}, median of {args.repeats} runs")
     wanted = [w.strip().lower() for w in args.only.split(",")] if args.only else None

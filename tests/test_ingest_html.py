@@ -167,6 +167,53 @@ def test_headline_date_and_byline_from_json_ld() -> None:
     assert draft.byline == "Jane Doe, Li Wei"
 
 
+LD_PARAGRAPHS = [
+    "The city council of Port Avery voted on Tuesday to rebuild the northern pier with"
+    " money from a state fund, ending a year of argument over who should pay for it.",
+    "Engineers told the council that the old timber piles had rotted far below the waterline"
+    " and that patching them again would only buy two or three more winters.",
+    "The new pier will stand on steel piles driven into the bedrock, and the first ferries"
+    " are expected to dock there before the summer season of the following year.",
+    "Residents who spoke at the meeting mostly welcomed the decision, though several asked"
+    " the council to keep the fish market open while the work goes on.",
+]
+
+
+def _ld_page(body_html: str, article_body: str) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Council votes to rebuild the pier",
+        "articleBody": article_body,
+    }
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    return news_page(body=body_html, head=head)
+
+
+def test_json_ld_article_body_replaces_an_article_the_html_does_not_show() -> None:
+    """A page whose visible article is a teaser and a long reader letter: the publisher's
+    schema.org articleBody, which the extraction misses, is the article."""
+    visible = (
+        "<p>Read the full story in our print edition.</p>"
+        '<div class="letters"><p>' + " ".join(PARAGRAPHS) + "</p></div>"
+    )
+    draft = read_html(_ld_page(visible, "\n\n".join(LD_PARAGRAPHS)), url=URL)
+    assert texts(draft) == LD_PARAGRAPHS
+
+
+def test_json_ld_article_body_with_markup_is_plain_paragraphs() -> None:
+    body = "".join(f"<p>{text}</p>" for text in LD_PARAGRAPHS[:3]) + "<p>a &lt;b&gt; c</p>"
+    draft = read_html(_ld_page("<p>Subscribe to read this story.</p>", body), url=URL)
+    assert texts(draft) == [*LD_PARAGRAPHS[:3], "a <b> c"]
+
+
+def test_json_ld_article_body_does_not_replace_a_good_extraction() -> None:
+    """A truncated articleBody (a teaser of the visible article) changes nothing."""
+    body = "".join(f"<p>{text}</p>" for text in LD_PARAGRAPHS)
+    draft = read_html(_ld_page(body, " ".join(LD_PARAGRAPHS[:2])), url=URL)
+    assert texts(draft) == LD_PARAGRAPHS
+
+
 def test_date_from_time_element() -> None:
     body = '<p class="meta">By Jane Doe, <time datetime="2021-09-07">Tuesday</time></p>' + "".join(
         f"<p>{text}</p>" for text in PARAGRAPHS

@@ -171,6 +171,76 @@ PLACEHOLDERS = [
 ]
 
 
+# Issue 17: names spelled with terminal punctuation, quotes closing after the period,
+# a closing parenthesis after an abbreviation (invented sentences, none from the corpus).
+NAMES_QUOTES_BRACKETS = [
+    (
+        "It hired Yahoo! Sports veterans. They start Monday.",
+        ["It hired Yahoo! Sports veterans.", "They start Monday."],
+    ),
+    (
+        "Her brother won a Jeopardy! Tournament of Champions title. He was 24.",
+        ["Her brother won a Jeopardy! Tournament of Champions title.", "He was 24."],
+    ),
+    (
+        "The billboard group oOh!Media cut its forecast. Its shares fell.",
+        ["The billboard group oOh!Media cut its forecast.", "Its shares fell."],
+    ),
+    (
+        "Shares of Yahoo! rose sharply. Analysts cheered.",
+        ["Shares of Yahoo! rose sharply.", "Analysts cheered."],
+    ),
+    ("We beat Boston! The fans went wild.", ["We beat Boston!", "The fans went wild."]),
+    ("Thank you, Seattle! Goodnight.", ["Thank you, Seattle!", "Goodnight."]),
+    ("Wow! Amazing scenes at the harbour.", ["Wow!", "Amazing scenes at the harbour."]),
+    (
+        'She called the offer "insulting." Negotiators walked out.',
+        ['She called the offer "insulting."', "Negotiators walked out."],
+    ),
+    (
+        "He dismissed it as ‘a rumour.’ Then he changed the subject.",
+        ["He dismissed it as ‘a rumour.’", "Then he changed the subject."],
+    ),
+    (
+        '"The bridge will reopen in May." Engineers were less sure.',
+        ['"The bridge will reopen in May."', "Engineers were less sure."],
+    ),
+    (
+        "The ferry line is run by Harbour Lines Inc. (a city contractor). Fares rose.",
+        ["The ferry line is run by Harbour Lines Inc. (a city contractor).", "Fares rose."],
+    ),
+    (
+        "Boats leave at 7 a.m. (local time). Tickets sell out fast.",
+        ["Boats leave at 7 a.m. (local time).", "Tickets sell out fast."],
+    ),
+    (
+        "Talks involved the U.S. (and two allies) in March. Nothing was signed.",
+        ["Talks involved the U.S. (and two allies) in March.", "Nothing was signed."],
+    ),
+    (
+        "He joined Northwind Corp. (NASDAQ: NWND) last spring. He left in June.",
+        ["He joined Northwind Corp. (NASDAQ: NWND) last spring.", "He left in June."],
+    ),
+]
+
+
+NAMES_QUOTES_BRACKETS += [
+    (  # a quote ending in a period, then "told <object>." : its attribution
+        '"The ferry is cancelled." Ana Ruiz told passengers. Buses replaced it.',
+        ['"The ferry is cancelled." Ana Ruiz told passengers.', "Buses replaced it."],
+    ),
+    (  # "told" opening a longer clause is a new sentence
+        '"We won." Ruiz told the crew it was their best season.',
+        ['"We won."', "Ruiz told the crew it was their best season."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES_QUOTES_BRACKETS)
+def test_names_quotes_and_brackets(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), PLACEHOLDERS)
 def test_placeholders(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected

@@ -29,8 +29,13 @@ Layout of new and changed entries:
 * ``textwrap``: polib's layout (``textwrap`` at 78 code points including the quotes, breaks
   after spaces and hyphens, multi-line strings one logical line per physical line), which is
   what Transifex writes for the Python documentation.
+* ``babel``: Babel's ``write_po`` (``normalize()``: words, spaces and hyphenated parts packed
+  under the width, 76 by default).
 * ``none``: no wrapping (``msgcat --no-wrap``); ``single``: each string on one line, even
   across ``\\n`` (Transifex's msgstr in some projects, e.g. Sphinx).
+
+The width is detected too (``msgcat -w 100``, polib at ``wrapwidth=76``): from the file's
+longest lines, when no layout at its default width reproduces the file.
 
 Known differences from ``msgcat``: we write entries and flags as they are in the
 :class:`POFile`, whereas ``msgcat`` moves obsolete entries to the end, drops obsolete entries
@@ -79,7 +84,7 @@ class POSyntaxError(ValueError):
         self.message = message
 
 
-Layout = Literal["gnu", "textwrap", "none", "single"]
+Layout = Literal["gnu", "textwrap", "babel", "none", "single"]
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,11 @@ class WrapStyle:
     """How changed and new entries are laid out.
 
     ``kind``: ``gnu`` (msgcat: ``width`` display columns), ``textwrap`` (polib: ``width``
-    code points), ``none`` (one line per logical line, like ``msgcat --no-wrap``) or
-    ``single`` (the whole string on one line). ``msgstr_kind``: the layout of translations
-    when it differs (Transifex writes some projects' msgstr unwrapped). ``header_wrap``:
+    code points), ``babel`` (Babel's ``write_po``: ``width`` code points, default 76),
+    ``none`` (one line per logical line, like ``msgcat --no-wrap``) or ``single`` (the
+    whole string on one line). ``msgstr_kind`` and ``msgstr_width``: the layout of
+    translations when it differs (Transifex writes some projects' msgstr unwrapped; 0 is
+    the kind's default width). ``header_wrap``:
     whether the header is wrapped like other entries (GNU) or one field per line (Transifex,
     polib). ``refs``: ``#:`` layout, ``gnu`` (fill to ``ref_width`` bytes), ``textwrap``
     (polib), ``single`` (one line) or ``each`` (one per line). ``empty_comment``: how an
@@ -103,6 +110,7 @@ class WrapStyle:
     refs: Literal["gnu", "textwrap", "single", "each"] = "gnu"
     ref_width: int = 79
     empty_comment: str = "#"
+    msgstr_width: int = 0
 
 
 GNU = WrapStyle()
@@ -110,7 +118,7 @@ POLIB = WrapStyle(
     "textwrap", 78, header_wrap=False, refs="textwrap", ref_width=78, empty_comment="# "
 )
 NOWRAP = WrapStyle("none", 79, header_wrap=False, refs="single")
-_DEFAULT_WIDTH = {"gnu": 79, "textwrap": 78, "none": 79, "single": 79}
+_DEFAULT_WIDTH = {"gnu": 79, "textwrap": 78, "babel": 76, "none": 79, "single": 79}
 
 _KEY_FIELDS = frozenset({"msgid", "msgctxt", "obsolete"})
 
@@ -1321,6 +1329,7 @@ def _entry_lines(entry: POEntry, style: WrapStyle, is_header: bool) -> list[str]
     if (
         style.kind == "gnu"
         and (style.msgstr_kind is None or style.msgstr_kind == "gnu")
+        and not style.msgstr_width
         and not entry.obsolete
         and not is_header
         and entry.msgid_plural is None
@@ -1348,9 +1357,13 @@ def _field_lines(entry: POEntry, name: str, style: WrapStyle, is_header: bool) -
     kind = style.kind
     width = style.width
     translated = name.startswith("msgstr")
-    if translated and style.msgstr_kind is not None and style.msgstr_kind != kind:
+    if (
+        translated
+        and style.msgstr_kind is not None
+        and (style.msgstr_kind != kind or style.msgstr_width)
+    ):
         kind = style.msgstr_kind
-        width = _DEFAULT_WIDTH[kind]
+        width = style.msgstr_width or _DEFAULT_WIDTH[kind]
     if is_header and not style.header_wrap:
         kind = "none"
     prefix = "#~ " if entry.obsolete else ""
@@ -1402,6 +1415,8 @@ def _string_lines(
         return _gnu_lines(prefix, name, value, width, protected)
     if kind == "textwrap":
         return _polib_lines(prefix, name, value, width)
+    if kind == "babel":
+        return _babel_lines(prefix, name, value, width)
     if kind == "single":
         return [f'{prefix}{name} "{_escape(value)}"']
     return _gnu_lines(prefix, name, value, 1 << 30, protected)
@@ -1462,6 +1477,54 @@ def _polib_lines(prefix: str, name: str, value: str, width: int) -> list[str]:
     lines = [f'{prefix}{name} "{pieces[0]}"']
     lines += [f'{prefix}"{piece}"' for piece in pieces[1:]]
     return lines
+
+
+_BABEL_SEP_RE = re.compile(  # Babel's pofile.WORD_SEP
+    r"(\s+|[^\s\w]*\w+[a-zA-Z]-(?=\w+[a-zA-Z])|(?<=[\w\!\"\'\&\.\,\?])-{2,}(?=\w))"
+)
+
+
+def _babel_escape(text: str) -> str:
+    """Babel's escaping: backslash, tab, CR, LF and quote only."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+        .replace("\n", "\\n")
+        .replace('"', '\\"')
+    )
+
+
+def _babel_lines(prefix: str, name: str, value: str, width: int) -> list[str]:
+    """Babel's ``normalize()``: chunks (words, spaces, hyphenated parts) packed while the
+    escaped line stays under ``width`` code points, a long chunk alone on its line."""
+    extra = len(prefix)
+    lines: list[str] = []
+    for line in value.splitlines(True):
+        if len(_babel_escape(line)) + 2 + extra <= width:
+            lines.append(line)
+            continue
+        chunks = _BABEL_SEP_RE.split(line)
+        chunks.reverse()
+        while chunks:
+            buf: list[str] = []
+            size = 2
+            while chunks:
+                length = len(_babel_escape(chunks[-1])) + extra
+                if size + length < width:
+                    buf.append(chunks.pop())
+                    size += length
+                else:
+                    if not buf:
+                        buf.append(chunks.pop())
+                    break
+            lines.append("".join(buf))
+    if len(lines) <= 1:
+        return [f'{prefix}{name} "{_babel_escape(value)}"']
+    if not lines[-1]:
+        del lines[-1]
+        lines[-1] += "\n"
+    return [f'{prefix}{name} ""', *(f'{prefix}"{_babel_escape(line)}"' for line in lines)]
 
 
 def _gnu_lines(
@@ -1671,44 +1734,71 @@ def _python_directive(value: str, i: int) -> tuple[int | None, str]:
 
 # --- wrap style detection ---------------------------------------------------------------
 
-_LAYOUTS: tuple[Layout, ...] = ("gnu", "textwrap", "none", "single")
+_LAYOUTS: tuple[Layout, ...] = ("gnu", "textwrap", "babel", "none", "single")
+_WRAPPING: tuple[Layout, ...] = ("gnu", "textwrap", "babel")  # layouts with a width
 _REF_LAYOUTS = ("gnu", "textwrap", "single", "each")
 _ENOUGH = 40
+_WIDTH_SLACK = 8  # widths tried: the longest line seen and the next few columns ...
+_COMMON_WIDTHS = (79, 78, 76, 80, 77, 100, 72, 120)  # ... preferred in this order on a tie
+
+
+@dataclass
+class _Sample:
+    """One field as the file lays it out, with what is needed to lay it out again."""
+
+    prefix: str
+    name: str
+    value: str
+    protected: frozenset[int]  # (for the GNU layout)
+    lines: list[str]
 
 
 def _detect_style(po: POFile) -> WrapStyle:
-    """The convention the file's own entries follow (GNU when nothing tells)."""
-    id_votes = dict.fromkeys(_LAYOUTS, 0)
-    str_votes = dict.fromkeys(_LAYOUTS, 0)
+    """The convention the file's own entries follow (GNU when nothing tells).
+
+    Every wrapped field votes for the (layout, width) pairs that reproduce it: each
+    layout's default width, and for the wrapping layouts the widths from the longest line
+    the file has (in display columns for GNU, code points otherwise) up a few columns, so
+    ``msgcat -w 100`` or polib at ``wrapwidth=76`` is recognised too.
+    """
+    id_samples: list[_Sample] = []
+    str_samples: list[_Sample] = []
     ref_votes = dict.fromkeys(_REF_LAYOUTS, 0)
     told = 0
     for entry in po.entries:
-        if told >= _ENOUGH and (sum(ref_votes.values()) >= 3 or len(entry.references) < 2):
-            continue  # enough string evidence: only look for more #: evidence
-        if entry._raw is None or not entry._unchanged():
+        snap = entry._snap  # (a changed entry's source still shows the layout it had)
+        if entry._raw is None or snap is None:
             continue
+        refs = list(snap[8])
+        if told >= _ENOUGH and (sum(ref_votes.values()) >= 3 or len(refs) < 2):
+            continue  # enough string evidence: only look for more #: evidence
         for name, text in _segments(entry._raw):
-            if name == "references" and len(entry.references) > 1:
-                _vote_refs(entry.references, text, ref_votes)
+            if name == "references" and len(refs) > 1:
+                _vote_refs(refs, text, ref_votes)
             elif told >= _ENOUGH:
                 continue
-            elif name in _STRING_FIELDS:
-                told += _vote_string(entry, name, text, id_votes)
-            elif name.startswith("msgstr"):
-                told += _vote_string(entry, name, text, str_votes)
+            elif name in _STRING_FIELDS or name.startswith("msgstr"):
+                sample = _sample(snap, name, text)
+                if sample is not None:
+                    group = str_samples if name.startswith("msgstr") else id_samples
+                    group.append(sample)
+                    told += _informative(sample)
     header = _header_layout(po)
     fallback: Layout = "textwrap" if header is False or po._hash_space else "gnu"
-    kind = _winner(id_votes, fallback)
-    msgstr_kind = _winner(str_votes, kind)
+    kind, width = _vote_layout(id_samples or str_samples, (fallback, _DEFAULT_WIDTH[fallback]))
+    str_kind, str_width = _vote_layout(str_samples, (kind, width))
     refs = _winner(ref_votes, "textwrap" if kind == "textwrap" else "gnu")
     return WrapStyle(
         kind,
-        _DEFAULT_WIDTH[kind],
-        None if msgstr_kind == kind else msgstr_kind,
+        width,
+        None if (str_kind, str_width) == (kind, width) else str_kind,
         header if header is not None else kind == "gnu",
         refs,  # type: ignore[arg-type]
         78 if refs == "textwrap" else 79,
         "# " if po._hash_space else "#",
+        0
+        if (str_kind, str_width) == (kind, width) or str_width == _DEFAULT_WIDTH[str_kind]
+        else str_width,
     )
 
 
@@ -1720,34 +1810,93 @@ def _winner(votes: dict[str, int], fallback: Any) -> Any:
     return next(name for name, count in votes.items() if count == top)
 
 
-def _vote_string(entry: POEntry, name: str, text: str, votes: dict[str, int]) -> int:
-    """Add a vote for each layout reproducing this field; 1 if the layouts disagree on it."""
+def _sample(snap: tuple[Any, ...], name: str, text: str) -> _Sample | None:
+    """The field as read (``snap``: the entry's snapshot) if its layout can tell
+    conventions apart (long or on several lines)."""
     lines = [line.rstrip("\r") for line in text.split("\n")[:-1]]
     if len(lines) < 2 and len(lines[0]) < 70:
-        return 0
-    prefix = "#~ " if entry.obsolete else ""
+        return None
+    prefix = "#~ " if snap[12] else ""
     if name.startswith("msgstr["):
-        value = entry.msgstr_plural.get(int(name[7:-1]))
+        value = dict(snap[4]).get(int(name[7:-1]))
     else:
-        value = getattr(entry, name)
+        value = snap[_SNAP_INDEX[name]]
     if value is None:
-        return 0
-    rendered = {}
+        return None
+    flags = list(snap[5])
+    protected = (
+        _directive_insides(value, flags, name.startswith("msgstr")) if "%" in value else _NONE
+    )
+    return _Sample(prefix, name, value, protected, lines)
+
+
+def _informative(sample: _Sample) -> int:
+    """1 if the layouts at their default widths disagree on this field."""
+    first = None
     for layout in _LAYOUTS:
-        protected = (
-            _directive_insides(value, entry.flags, name.startswith("msgstr"))
-            if layout == "gnu"
-            else frozenset()
+        lines = _string_lines(
+            sample.prefix,
+            sample.name,
+            sample.value,
+            layout,
+            _DEFAULT_WIDTH[layout],
+            sample.protected if layout == "gnu" else _NONE,
         )
-        rendered[layout] = _string_lines(
-            prefix, name, value, layout, _DEFAULT_WIDTH[layout], protected
-        )
-    if all(result == rendered["gnu"] for result in rendered.values()):
-        return 0
-    for layout, result in rendered.items():
-        if result == lines:
-            votes[layout] += 1
-    return 1
+        if first is None:
+            first = lines
+        elif lines != first:
+            return 1
+    return 0
+
+
+def _vote_layout(samples: list[_Sample], fallback: tuple[Layout, int]) -> tuple[Layout, int]:
+    """The (layout, width) reproducing most samples; ``fallback`` when it ties.
+
+    The default widths are tried first; other widths only when none of them reproduces
+    every sample (most files take the first step only).
+    """
+    if not samples:
+        return fallback
+    candidates: list[tuple[Layout, int]] = [fallback]
+    candidates += [(layout, _DEFAULT_WIDTH[layout]) for layout in _LAYOUTS]
+    votes = _votes(samples, list(dict.fromkeys(candidates)))
+    if max(votes.values()) < len(samples):
+        longest = dict.fromkeys(_WRAPPING, 0)
+        for sample in samples:
+            for line in sample.lines[1:]:
+                longest["gnu"] = max(longest["gnu"], _text_width(line))
+                longest["textwrap"] = max(longest["textwrap"], len(line))
+        longest["babel"] = longest["textwrap"]
+        wider = [
+            (layout, longest[layout] + d)
+            for layout in _WRAPPING
+            if longest[layout]
+            for d in range(_WIDTH_SLACK)
+            if (layout, longest[layout] + d) not in votes
+        ]
+        votes |= _votes(samples, wider)
+    top = max(votes.values())
+    if top == 0 or votes[fallback] == top:
+        return fallback
+    tied = [candidate for candidate, count in votes.items() if count == top]
+    rank = {width: i for i, width in enumerate(_COMMON_WIDTHS)}
+    return min(tied, key=lambda c: (rank.get(c[1], len(rank)), tied.index(c)))
+
+
+def _votes(
+    samples: list[_Sample], candidates: list[tuple[Layout, int]]
+) -> dict[tuple[Layout, int], int]:
+    """How many samples each (layout, width) reproduces."""
+    votes = dict.fromkeys(candidates, 0)
+    for layout, width in candidates:
+        protected_by = layout == "gnu"
+        for sample in samples:
+            protected = sample.protected if protected_by else _NONE
+            lines = _string_lines(
+                sample.prefix, sample.name, sample.value, layout, width, protected
+            )
+            votes[(layout, width)] += lines == sample.lines
+    return votes
 
 
 def _vote_refs(refs: list[str], text: str, votes: dict[str, int]) -> None:

@@ -25,7 +25,7 @@ linear time, stdlib only. The English rules, in short:
   - ``St.`` is Saint before a name and Street after one (``Downing St. London is``);
   - a number or a letter opening a sentence is a list marker (``1. First item``);
   - a closing quote then a name and a speech verb is an attribution
-    (``"It is over." Smith said.``).
+    (``"It is over." Smith said.``, ``"It is over." John Smith told reporters.``).
 * Never inside a paired placeholder span ``<1>…</1>``.
 
 Chinese (``lang="zh"``, ``"zh_CN"``, ``"zh-Hans"``…): after ``。！？…`` and ``?!``, with any
@@ -62,7 +62,8 @@ _LIST_MARKER = re.compile(r"\d{1,3}|[A-Za-z]|[ivxIVX]{1,4}")
 _ATTRIBUTION = re.compile(
     r"[A-Z][\w'’-]*\.?(?:\s+[A-Z][\w'’-]*)?\s+(said|says|asked|asks|added|adds|told|tells|wrote"
     r"|writes|explained|replied|shouted|insisted|noted|continued|tweeted|recalled|warned|argued"
-    r"|laughed|joked|exclaimed|cried|whispered|answered|responded)\b([.,])?"
+    r"|laughed|joked|exclaimed|cried|whispered|answered|responded)\b"
+    r"(?:(?:(?<=told)|(?<=tells))(?:\s+[\w'’-]+){1,3}(?=[.,]))?([.,])?"  # "told reporters."
 )
 _FOLLOWING_WORD = re.compile(r"[\w'’-]*\s+(\w+)")
 _CURRENCY = frozenset("$£€¥₹")
@@ -243,13 +244,29 @@ def _is_boundary(text: str, m: re.Match[str], sentence_start: int) -> bool:
     if not digit and not first.isalpha():
         return False  # "life! - and", "_"
     if not period:
-        return _strong_boundary(text, m, nxt)
+        return _strong_boundary(text, m, nxt) and not _exclaimed_name(text, m, sentence_start, nxt)
     return _period_boundary(text, m, sentence_start, nxt, digit)
 
 
 def _strong_boundary(text: str, m: re.Match[str], nxt: str) -> bool:
     """``!``, ``?`` or an ellipsis before a capital: split, but not in ``"Why?" Smith asked``."""
     return not _attribution(text, m, nxt, strict=False)
+
+
+def _exclaimed_name(text: str, m: re.Match[str], sentence_start: int, nxt: str) -> bool:
+    """A name spelled with ``!`` inside a sentence, before another capitalized word:
+    ``shares of Yahoo! Japan``, ``a Jeopardy! Champion``. Not an exclamation opening the
+    sentence (``Wow! Amazing``), after a comma (``Thank you, Seattle! Goodnight``), nor
+    before a sentence starter (``We beat Boston! The fans``)."""
+    start = m.start()
+    if text[start] != "!" or m.end() != start + 1 or not nxt[0].isupper() or nxt in _STARTERS:
+        return False
+    token_start = _token_start(text, sentence_start, start)
+    word = text[token_start:start]
+    if not (word[:1].isupper() and word.isalpha()) or token_start <= sentence_start:
+        return False
+    before = text[max(sentence_start, token_start - 2) : token_start]
+    return not before.strip() or before.rstrip()[-1:] not in ",;:"
 
 
 def _attribution(text: str, m: re.Match[str], nxt: str, strict: bool) -> bool:

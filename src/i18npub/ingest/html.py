@@ -166,6 +166,8 @@ TEASER_WEIGHT = 0.25  # the weight of prose right after a link-only block
 SMALL_GAP = 40  # links and fragments between two prose blocks costing at most this ...
 INSIDE_COST = 0.25  # ... cost this share of it
 RETRY_WORDS = 30  # an article shorter than this is looked for again, names not trusted
+LD_BODY_WORDS = 80  # a JSON-LD articleBody this long ...
+LD_RECALL = 0.5  # ... of which the extracted article holds less than this share replaces it
 
 # ---------------------------------------------------------------- API
 
@@ -204,11 +206,14 @@ def _read(html: str | bytes, url: str, name: str) -> Draft:
         retry = _extract(body, base, meta.title, names=False)
         if sum(piece.words for piece in retry.kept) >= max(2 * words, RETRY_WORDS):
             found = retry
-    if not found.kept:
+    blocks = [piece.raw(base) for piece in found.kept]
+    if meta.body and _misses(found.kept, meta.body):  # the publisher's own text says so
+        blocks = _body_blocks(meta.body)
+    if not blocks:
         raise IngestError(f"{name}: no article text found in HTML")
     return Draft(
         title=meta.title,
-        blocks=[piece.raw(base) for piece in found.kept],
+        blocks=blocks,
         date=meta.date or _visible_date(body, found.chosen),
         byline=meta.byline,
         url=url,
@@ -357,12 +362,20 @@ class _Meta:
     title: str
     date: dt.date | None
     byline: str
+    body: str = ""  # schema.org articleBody, when the page's JSON-LD has a long one
 
     @classmethod
     def read(cls, root: etree._Element) -> _Meta:
         metas = _meta_tags(root)
         ld = _json_ld(root)
-        return cls(_title(root, metas, ld), _date(root, metas, ld), _byline(root, metas, ld))
+        body = ld.get("articleBody")
+        body = body if isinstance(body, str) and len(body.split()) >= LD_BODY_WORDS else ""
+        title, date, byline = (
+            _title(root, metas, ld),
+            _date(root, metas, ld),
+            _byline(root, metas, ld),
+        )
+        return cls(title, date, byline, body)
 
 
 def _meta_tags(root: etree._Element) -> dict[str, str]:
@@ -396,6 +409,32 @@ def _json_ld(root: etree._Element) -> dict[str, object]:
         if found := _find_article(data):
             return found
     return {}
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = WORD_RE.findall(text)
+    return {tuple(words[i : i + 4]) for i in range(max(len(words) - 3, 1))} if words else set()
+
+
+def _misses(kept: list[_Piece], body: str) -> bool:
+    """Whether the extracted article holds less than LD_RECALL of the articleBody's text
+    (a wrong container, or an article the HTML does not show)."""
+    wanted = _shingles(_unescape(body))
+    found = _shingles(" ".join(piece.plain for piece in kept if piece.kind != "caption"))
+    return len(wanted & found) < LD_RECALL * len(wanted)
+
+
+def _body_blocks(body: str) -> list[RawBlock]:
+    """Paragraph blocks from an articleBody: its line breaks, else the one text."""
+    if "<" in body:  # some publishers put markup in it
+        body = re.sub(r"<[^>]*>", " ", re.sub(r"(?i)</p\s*>|<br\s*/?>", "\n", body))
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n|\r?\n", htmllib.unescape(body)):
+        if text := _tidy(paragraph, False):
+            rich = RichText()
+            rich.add(text)
+            blocks.append(RawBlock(kind="paragraph", text=rich.text))
+    return blocks
 
 
 def _find_article(data: object, depth: int = 0) -> dict[str, object] | None:
