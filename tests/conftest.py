@@ -38,7 +38,10 @@ def require_tool(name: str) -> str:
 
 
 def require_shared(path: Path) -> Path:
+    """A file of ``../shared``; skip when it is missing, but fail in CI (it must be there)."""
     if not path.exists():
+        if os.environ.get("CI") or os.environ.get("I18NPUB_REQUIRE_TOOLS"):
+            pytest.fail(f"{path} is required in CI (../shared beside the checkout) but missing")
         pytest.skip(f"{path} not present (the shared corpus is optional)")
     return path
 

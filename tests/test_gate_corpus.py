@@ -4,7 +4,7 @@ real engine path: a loopback LibreTranslate server replays each reference.
 Targets (issue 14): at least 99.5 % of human references accepted and written unchanged
 apart from the documented typography fix; at most 2 % flagged for review; at least 60 %
 of the weakest system's worst 10 % of sentences (sentence chrF against both references,
-sacrebleu: the bench extra) flagged. The shared
+sacrebleu: in the test extra) flagged. The shared
 corpus is optional on a developer's machine, but in CI (``CI=true``) it must be there.
 """
 

@@ -16,6 +16,8 @@ from i18npub.article import PLACEHOLDER_RE, Inline
 from i18npub.ingest.base import Draft, IngestError, RawBlock
 from i18npub.ingest.html import parse_date, read_html
 
+from .conftest import require_shared
+
 PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pages"
 URL = "https://news.example.com/world/2021/09/09/harbour-reopens.html"
 
@@ -553,8 +555,7 @@ def body_text(draft: Draft) -> str:
 
 def test_shared_corpus_english_f1() -> None:
     """Token-shingle F1 (the benchmark's metric) on the English shared pages is >= 0.95."""
-    if not (PAGES / "manifest.tsv").exists():
-        pytest.skip(f"{PAGES} not present (the shared corpus is optional)")
+    require_shared(PAGES / "manifest.tsv")
     gold = json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))
     precisions, recalls = [], []
     for line in (PAGES / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]:
