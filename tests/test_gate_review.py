@@ -98,7 +98,20 @@ def test_review_text_output_and_limit(translated: Project) -> None:
     result = CliRunner().invoke(app, ["-p", str(translated.root), "review", "--limit", "1"])
     assert result.exit_code == 0, result.output
     assert list(ANSWERS)[3] in result.output and next(iter(ANSWERS)) not in result.output
-    assert "1 machine translation(s), 1 flagged for review" in result.output
+    whole = json.loads(
+        CliRunner().invoke(app, ["-p", str(translated.root), "review", "--json"]).output
+    )
+    assert whole["total"] > 1  # the summary counts the whole queue, not the lines shown
+    summary = f"{whole['total']} machine translation(s), {whole['flagged']} flagged for review"
+    assert summary in result.output
+
+
+def test_review_json_limit_lists_the_first_entries_and_counts_all(translated: Project) -> None:
+    cli = ["-p", str(translated.root), "review", "--json"]
+    whole = json.loads(CliRunner().invoke(app, cli).output)
+    first = json.loads(CliRunner().invoke(app, [*cli, "--limit", "1"]).output)
+    assert first["entries"] == whole["entries"][:1]
+    assert (first["total"], first["flagged"]) == (whole["total"], whole["flagged"])
 
 
 def test_review_of_an_unknown_article_is_one_line(translated: Project) -> None:

@@ -345,7 +345,9 @@ def check(
     ] = None,
 ) -> None:
     """Quality checks over the catalogs (exit 1 on an error)."""
-    findings = _open().check(article or None)
+    project = _open()
+    _check_named(project, [], article or [])
+    findings = project.check(article or None)
     errors = sum(f.severity == "error" for f in findings)
     if as_json:
         _emit(
@@ -367,9 +369,13 @@ def check(
 
 @app.command()
 def review(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the queue as JSON.")] = False,
-    article: Annotated[list[str] | None, typer.Option(help="Only these article slugs.")] = None,
-    limit: Annotated[int, typer.Option(help="Show at most this many entries (0: all).")] = 0,
+    as_json: JsonFlag = False,
+    article: Annotated[
+        list[str] | None, typer.Option(metavar="SLUG", help="Only this article (repeatable).")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(metavar="N", min=0, help="Show at most this many entries (0: all).")
+    ] = 0,
 ) -> None:
     """Machine translations waiting for review, riskiest first (score 0-100 and flags)."""
     from i18npub.review import review_queue
@@ -380,19 +386,16 @@ def review(
     except ProjectError as error:
         _fail(str(error))
         return
-    if limit > 0:
-        queue.items = queue.items[:limit]
     if as_json:
-        typer.echo(json.dumps(queue.as_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(queue.as_dict(limit), ensure_ascii=False, indent=2))
         return
-    for item in queue.items:
+    for item in queue.shown(limit):
         flags = ",".join(item.flags) or "-"
         typer.echo(f"{item.score:3} {item.path}:{item.line} [{flags}] {item.msgid}")
         typer.echo(f"      {item.msgstr}")
     for error in queue.errors:
         typer.echo(f"error: {error}", err=True)
-    flagged = sum(item.flagged for item in queue.items)
-    typer.echo(f"{len(queue.items)} machine translation(s), {flagged} flagged for review")
+    typer.echo(f"{len(queue.items)} machine translation(s), {queue.flagged} flagged for review")
 
 
 def _known_slugs(project: Project, article: list[str] | None) -> list[str] | None:

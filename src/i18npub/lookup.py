@@ -77,6 +77,13 @@ class ArticleKeys:
         return (self.contexts.get((segment.text, role(block.kind))), segment.text)
 
 
+def sentence_count(article: Article) -> int:
+    """Distinct sentences (catalog keys) of ``article``: what status, pages and ingest count
+    (a photo credit that repeats counts once)."""
+    keys = ArticleKeys.of(article)
+    return len({keys.key(block, segment) for _, block, segment in article.segments()})
+
+
 def entry_key(entry: POEntry) -> Key:
     return (entry.msgctxt, entry.msgid)
 

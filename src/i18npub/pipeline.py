@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from i18npub.fsutil import atomic_write_text
 from i18npub.ingest import IngestError, iter_sources, load_source, read_draft
+from i18npub.lookup import sentence_count
 from i18npub.project import STATE_DIR, IngestResult
 
 if TYPE_CHECKING:
@@ -569,14 +570,14 @@ def _plan_ingest(
             and previous.source == label
             and project.is_complete(previous)
         ):
-            return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
+            return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
         draft = read_draft(document, project.config.source_language)
         article = project._article_from(draft, document, previous, taken)
     except IngestError as error:
         return IngestResult(label, "error", message=str(error))
     taken.add(article.slug)
     action = "would update" if previous else "would create"
-    return IngestResult(label, action, article.slug, len(article.segments()))
+    return IngestResult(label, action, article.slug, sentence_count(article))
 
 
 def _plan_new_translations(

@@ -46,6 +46,7 @@ from i18npub.ingest import (
     load_source,
     read_draft,
 )
+from i18npub.lookup import sentence_count
 from i18npub.qa import Finding, check_catalog
 
 _log = logging.getLogger("i18npub")
@@ -269,12 +270,12 @@ class Project:
             document = load_source(source, self.config.max_bytes, self.config.fetch_timeout, label)
             previous = index.known.get(label)
             if previous and self._unchanged(previous, document, label):
-                return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
+                return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
             draft = read_draft(document, self.config.source_language)  # slow: outside the lock
             with self._ingest_lock(index):
                 previous = index.known.get(label)  # another process may have ingested it
                 if previous and self._unchanged(previous, document, label):
-                    return IngestResult(label, "unchanged", previous.slug, len(previous.segments()))
+                    return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
                 article = self._article_from(draft, document, previous, index.taken)
                 try:
                     updates = self._write(article)
@@ -285,7 +286,7 @@ class Project:
             return IngestResult(label, "error", message=str(error))
         rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file
         action = "updated" if previous or rebuilt else "created"
-        result = IngestResult(label, action, article.slug, len(article.segments()))
+        result = IngestResult(label, action, article.slug, sentence_count(article))
         result.catalogs = {u.path.parent.parent.name: u.report.as_dict() for u in updates}
         errors = [u.error for u in updates if u.error]
         if errors:

@@ -54,12 +54,23 @@ class ReviewQueue:
     items: list[ReviewItem]
     errors: list[str]
 
-    def as_dict(self) -> dict[str, object]:
+    @property
+    def flagged(self) -> int:
+        return sum(item.flagged for item in self.items)
+
+    def shown(self, limit: int = 0) -> list[ReviewItem]:
+        """The first ``limit`` entries (0: all)."""
+        return self.items[:limit] if limit > 0 else self.items
+
+    def as_dict(self, limit: int = 0) -> dict[str, object]:
+        """The queue as JSON; ``total`` and ``flagged`` count every entry, ``entries`` holds
+        the first ``limit`` (0: all)."""
         return {
             "schema": SCHEMA,
             "flag_at": FLAG_AT,
-            "entries": [item.as_dict() for item in self.items],
-            "flagged": sum(item.flagged for item in self.items),
+            "total": len(self.items),
+            "flagged": self.flagged,
+            "entries": [item.as_dict() for item in self.shown(limit)],
             "errors": self.errors,
         }
 
