@@ -147,6 +147,84 @@ def test_a_second_writer_waits_for_the_window_to_close(tmp_path: Path) -> None:
     assert any(e.msgstr == "机器译文。" for e in catalog.entries)
 
 
+def test_a_catalog_found_missing_is_not_created_in_the_writers_next_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest finds the catalog missing in a writer's window; the writer finishes, and opens
+    its next window before ingest has decided. Ingest must merge into the catalog (or say
+    busy), never create an empty one that the writer then finds in its place."""
+    project, _, path, approved = _project(tmp_path / "p")
+    template = read_catalog(project.template_path("harbour-vote"))
+    in_window, leave = (
+        [threading.Event(), threading.Event()],
+        [threading.Event(), threading.Event()],
+    )
+    first_done, second_go, errors = threading.Event(), threading.Event(), []
+    windows = []
+
+    def link(source: object, target: object) -> None:
+        is_new = str(source).endswith(".tmp")  # the writer's new version, not a copy put back
+        if Path(str(target)) == path and is_new and threading.current_thread() is writer:
+            number = len(windows)
+            windows.append(number)
+            if number < len(in_window):
+                in_window[number].set()
+                assert leave[number].wait(30)
+        os.link(source, target)  # type: ignore[arg-type]
+
+    def write_twice() -> None:
+        try:
+            assert edit_catalog(path, _fill_one)
+            first_done.set()
+            assert second_go.wait(30)
+            assert edit_catalog(path, _fill_one)
+        except BaseException as error:  # reported by the test thread
+            errors.append(error)
+
+    real_recover, calls = catalog_module.recover, []
+
+    def recover(missing: Path, *args: object) -> str:
+        calls.append(missing)
+        if len(calls) > 1:  # found missing again: let the writer's second window close
+            leave[1].set()
+            return real_recover(missing, *args)
+        leave[0].set()  # the first window closes...
+        assert first_done.wait(30)
+        state = real_recover(missing, *args)
+        second_go.set()  # ...and the next one opens before ingest goes on
+        assert in_window[1].wait(30), "the writer never opened its second window"
+        return state
+
+    monkeypatch.setattr(fsutil, "os", _OsWithLink(link))
+    monkeypatch.setattr(catalog_module, "recover", recover)
+    writer = threading.Thread(target=write_twice, daemon=True)
+    writer.start()
+    try:
+        assert in_window[0].wait(30) and not path.exists()
+        update = catalog_module.update_catalog(path, template, "zh_CN", "Harbour board vote")
+    finally:
+        for event in (*leave, second_go):
+            event.set()
+        writer.join(30)
+    assert not update.error and update.report.kept, f"created a new catalog: {update.report}"
+    assert not errors, errors
+    assert calls and windows == [0, 1]  # the interleaving happened
+    catalog = _assert_kept(path, approved)
+    assert sum(e.msgstr == "机器译文。" for e in catalog.entries) == 2  # both writes are there
+
+
+def test_a_dead_writers_copy_is_put_back_before_a_catalog_is_created(tmp_path: Path) -> None:
+    _, _, path, approved = _project(tmp_path / "p")
+    before = path.read_bytes()
+    child, _ = _writer_in_window(path)
+    os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    child.join()
+    assert not path.exists()
+    assert not fsutil.replace_if_unchanged(path, None, b"# an empty catalog\n")
+    assert path.read_bytes() == before
+    _assert_kept(path, approved)
+
+
 def test_no_swap_marker_in_the_catalog_folder(tmp_path: Path) -> None:
     """``pocount locales/zh_CN/LC_MESSAGES`` reads every file there: only catalogs belong."""
     _, _, path, _ = _project(tmp_path / "p")

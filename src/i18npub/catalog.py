@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment
-from i18npub.fsutil import atomic_write_text, recover, replace_if_unchanged
+from i18npub.fsutil import LockTimeout, atomic_write_text, recover, replace_if_unchanged
 from i18npub.lookup import (  # provenance and states are re-exported for older imports
     PROVENANCE_PREFIX as PROVENANCE_PREFIX,
 )
@@ -410,14 +410,18 @@ def _read_bytes(path: Path) -> bytes:
 
     While another process has the catalog moved aside (its compare-and-swap), the path
     is missing but the catalog is not: wait up to ``BUSY_WAIT`` seconds for it, then
-    raise CatalogBusy. FileNotFoundError means no catalog, aside or not.
+    raise CatalogBusy. FileNotFoundError means no catalog, aside or not (decided under
+    the window lock; a creation checks again under it).
     """
     deadline = time.monotonic() + BUSY_WAIT
     while True:
         try:
             return path.read_bytes()
         except FileNotFoundError:
-            state = recover(path)
+            try:
+                state = recover(path, max(0.0, deadline - time.monotonic()))
+            except LockTimeout:
+                state = "busy"
             if state == "absent":
                 raise
         if time.monotonic() > deadline:
@@ -456,8 +460,11 @@ def _edit_catalog(
         if data == original:
             return False, data
         # A new catalog holds no one's work yet: no need to fsync it.
-        if replace_if_unchanged(path, original, data, durable=original is not None):
-            return True, data
+        try:
+            if replace_if_unchanged(path, original, data, durable=original is not None):
+                return True, data
+        except LockTimeout as error:
+            raise CatalogBusy(f"{path}: another process is rewriting it; try again") from error
     raise CatalogBusy(f"{path}: kept changing while being updated; try again")
 
 

@@ -18,6 +18,7 @@ from i18npub.config import CONFIG_NAME
 
 STATE_DIR = ".i18npub"  # a project's run state, beside i18npub.toml
 SWAPS = "swaps"  # in the state folder: one locked record per catalog moved aside
+WINDOW_LOCK = "window.lock"  # in the swaps folder: held by every move aside and every create
 LOCK_TIMEOUT = 60.0  # seconds to wait for another process's project lock
 # Versions up to 0.x named aside copies after their writer's PID and touched this marker
 # among the catalogs (which broke ``pocount`` on the folder); both are migrated.
@@ -67,20 +68,20 @@ def replace_if_unchanged(
     file is moved aside atomically and compared; the new file is put in place
     with ``os.link``, which fails if anyone created the path in the meantime.
     While the file is aside, a locked record in the project's state folder says so
-    (see ``recover``). Returns False (and leaves any newer edit in place) when the
-    file changed.
+    (see ``recover``). Moving aside and creating both hold the project's window lock,
+    so a file is never created while a writer has it aside, nor over a dead writer's
+    copy (that is put back first). Returns False (and leaves any newer edit in place)
+    when the file changed. Raises LockTimeout if the window lock stays taken.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     new_tmp = _write_temp(path, data, durable)
     try:
-        if expected is None:
-            try:
-                os.link(new_tmp, path)
-            except FileExistsError:
-                return False
-            return True
-        with _swap_record(path) as aside:
-            return aside is not None and _swap(path, aside, expected, new_tmp)
+        with _window(path.parent):
+            if expected is None:
+                scan = _scan_swaps(path.parent)  # a dead writer's copy goes back first
+                return path not in {*scan.restored, *scan.busy} and _relink(new_tmp, path)
+            with _swap_record(path) as aside:
+                return aside is not None and _swap(path, aside, expected, new_tmp)
     finally:
         new_tmp.unlink(missing_ok=True)
 
@@ -135,6 +136,15 @@ def _mode_for(path: Path) -> int:
 # aside copy, and holds an ``flock`` on it until the swap is over. The kernel drops the
 # lock when the writer dies, however it dies, so a record whose lock can be taken belongs
 # to a dead writer, whatever PIDs the processes had (in a container every start is PID 1).
+# Every swap and every creation of a file happens under ``<state>/swaps/window.lock``;
+# whoever finds a file missing takes it too before deciding "absent" (see ``recover``).
+
+
+@contextlib.contextmanager
+def _window(folder: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the window lock of ``folder``'s project (LockTimeout after ``timeout`` s)."""
+    with locked(state_dir(folder) / SWAPS / WINDOW_LOCK, timeout):
+        yield
 
 
 @contextlib.contextmanager
@@ -168,8 +178,11 @@ class SwapScan:
     busy: set[Path] = field(default_factory=set)
 
 
-def scan_swaps(folder: Path) -> SwapScan:
+def _scan_swaps(folder: Path) -> SwapScan:
     """Finish the swaps of dead writers in ``folder``'s project; name the live ones.
+
+    Called with the window lock held (or where no swap ever happened), so that no
+    writer moves a file aside while a dead writer's copy is put back.
 
     A dead writer's aside copy is linked back to its path, unless a file stands there
     again (the writer had linked its new version, or someone saved since): that newer
@@ -264,14 +277,33 @@ def _pid_alive(pid: int) -> bool:
 
 
 def restore_orphans(folder: Path) -> list[Path]:
-    """Put back files that killed writers left moved aside (see ``scan_swaps``); return them."""
-    return scan_swaps(folder).restored
+    """Put back files that killed writers left moved aside (see ``_scan_swaps``); return them.
+
+    Skipped while a live writer is in its window (whoever then finds a file missing
+    puts it back: see ``recover``).
+    """
+    if not (state_dir(folder) / SWAPS).is_dir():  # no swap ever happened in this project
+        return _scan_swaps(folder).restored
+    try:
+        with _window(folder, timeout=0.0):
+            return _scan_swaps(folder).restored
+    except LockTimeout:
+        return []
 
 
-def recover(path: Path) -> str:
-    """After ``path`` was found missing: ``restored`` (a dead writer's copy is back),
-    ``busy`` (a live writer has it aside: read again soon) or ``absent``."""
-    scan = scan_swaps(path.parent)
+def recover(path: Path, timeout: float = LOCK_TIMEOUT) -> str:
+    """After ``path`` was found missing, wait for any live writer's window to close (at most
+    ``timeout`` s, else LockTimeout), then: ``present`` (it is back), ``restored`` (a dead
+    writer's copy is back), ``busy`` (an older version has it aside: read again soon) or
+    ``absent`` (no file, aside or not, at a moment when no writer could be in its window).
+    """
+    if (state_dir(path.parent) / SWAPS).is_dir():
+        with _window(path.parent, timeout):
+            if path.exists():
+                return "present"
+            scan = _scan_swaps(path.parent)
+    else:  # no swap ever happened here: the file is not aside (a creation takes the lock)
+        scan = _scan_swaps(path.parent)
     if path in scan.restored:
         return "restored"
     return "busy" if path in scan.busy else "absent"
