@@ -43,7 +43,9 @@ title_zh = ""              # the site title on Chinese pages
 
 [publish]
 policy = "mark-machine"    # or "approved-only": unreviewed machine text falls back to English
-min_approved = 0.5         # below this approved share an article stays out of the Chinese index
+min_approved = 0.5         # below this approved share: no Chinese feed, sitemap or hreflang;
+                           # the Chinese index still lists the article, marked, under
+                           # mark-machine when this share of its sentences reads in Chinese
 """
 
 
