@@ -446,9 +446,11 @@ def translate(
         return
     if as_json:
         _emit("translate", report.as_dict())
-        return
-    for line in report.lines():
-        typer.echo(line)
+    else:
+        for line in report.lines():
+            typer.echo(line)
+    if any(language.errors for language in report.languages):  # a catalog not read or written
+        raise typer.Exit(EXIT_FAILED)
 
 
 def _check_named(project: Project, engines: list[str], articles: list[str]) -> None:
