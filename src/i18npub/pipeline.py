@@ -592,7 +592,10 @@ def _plan_new_translations(
     ]
 
 
-def _plan_publish(project: Project, options: RunOptions, report: RunReport) -> PublishResult:
+def _publish_skipped(
+    project: Project, options: RunOptions, report: RunReport, planned: bool = False
+) -> PublishResult | None:
+    """Why this run does not build the site (the same answer for a plan and a run)."""
     site = str(project.path("site"))
     if options.publish == "never":
         return PublishResult("skipped", site, "publish policy is 'never'")
@@ -600,8 +603,16 @@ def _plan_publish(project: Project, options: RunOptions, report: RunReport) -> P
         return PublishResult("skipped", site, "site building is not available")
     failures = len(report.errors())
     if failures and options.publish != "always":
-        message = f"{failures} failure(s) earlier in this run; the site would be left as it was"
+        left = "would be left" if planned else "is left"
+        message = f"{failures} failure(s) earlier in this run; the site {left} as it was"
         return PublishResult("skipped", site, message)
+    return None
+
+
+def _plan_publish(project: Project, options: RunOptions, report: RunReport) -> PublishResult:
+    site = str(project.path("site"))
+    if skipped := _publish_skipped(project, options, report, planned=True):
+        return skipped
     changes = any(r.action.startswith("would") for r in report.ingest) or any(
         r.filled for r in report.translate
     )
@@ -704,14 +715,8 @@ def _publish(
     project: Project, options: RunOptions, runner: Runner, report: RunReport
 ) -> PublishResult:
     site = str(project.path("site"))
-    if options.publish == "never":
-        return PublishResult("skipped", site, "publish policy is 'never'")
-    if getattr(project, "build", None) is None:
-        return PublishResult("skipped", site, "site building is not available")
-    failures = len(report.errors())
-    if failures and options.publish != "always":
-        message = f"{failures} failure(s) earlier in this run; the site is left as it was"
-        return PublishResult("skipped", site, message)
+    if skipped := _publish_skipped(project, options, report):
+        return skipped
     if options.publish == "changed" and site_is_current(project):
         return PublishResult("unchanged", site)
     return runner.publish(project)
