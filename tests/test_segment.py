@@ -450,3 +450,46 @@ def test_property_no_boundary_inside_paired_span(words: list[str], data: st.Data
 @given(st.text(max_size=300))
 def test_property_any_unicode(text: str) -> None:
     _check(text, "en")
+
+
+# General abbreviations added from general knowledge (titles, ranks, given names, street
+# and place words, a province), in invented sentences: each ran on or split before.
+GENERAL_ABBREVIATIONS = [
+    case(["Asst. Prof. Dana Wirth led the survey.", "It took a year."], "asst-prof"),
+    case(["Police Commr. Rita Vance resigned.", "Her deputy took over."], "commr"),
+    case(["Ofc. Lena Park answered the call.", "Nobody was hurt."], "ofc"),
+    case(["Sfc. Omar Reyes trained the unit.", "It left in spring."], "sfc"),
+    case(["Cmdt. Ivo Marsh opened the academy year.", "Cadets marched."], "cmdt"),
+    case(["Mgr. Paolo Venti said Mass.", "The choir sang."], "mgr"),
+    case(["The deed was signed by Robt. Ashby in 1802.", "It is in the archive."], "robt"),
+    case(["The chart is on pg. 14 of the report.", "Read it."], "pg-before-number"),
+    case(["The Cedar Jct. Station reopened.", "Trains run hourly."], "jct"),
+    case(["The Jackson Hts. Library lends tools.", "It is free."], "hts"),
+    case(["She rents a flat in Maple Ct. Apartments.", "It is small."], "ct"),
+    case(
+        ["CORNER BROOK, Nfld. (CP) — The mill will close.", "Workers were told on Friday."],
+        "nfld-dateline",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERAL_ABBREVIATIONS)
+def test_general_abbreviations(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+# A name with "!" opening a sentence, before a capitalized word of the same clause, is one
+# sentence; an interjection, or a name the clause does not go on after, still splits.
+EXCLAIMED_NAME_AT_START = [
+    case(["Jeopardy! Host Ken Rios signed a new contract.", "He starts in May."], "show-host"),
+    case(["Yahoo! Finance data showed a drop.", "Traders shrugged."], "brand-data"),
+    case(["Oklahoma! Producer Jan Ivers hired a new cast.", "Rehearsals begin."], "musical"),
+    case(["Congratulations!", "Maria Lopez won the prize."], "interjection-splits"),
+    case(["Stop!", "Police are coming."], "imperative-splits"),
+    case(["Bingo!", "Jackpot."], "no-clause-after-splits"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXCLAIMED_NAME_AT_START)
+def test_exclaimed_name_at_sentence_start(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
