@@ -487,6 +487,10 @@ EXCLAIMED_NAME_AT_START = [
     case(["Congratulations!", "Maria Lopez won the prize."], "interjection-splits"),
     case(["Stop!", "Police are coming."], "imperative-splits"),
     case(["Bingo!", "Jackpot."], "no-clause-after-splits"),
+    case(['"Jeopardy! Host Ken Rios is staying," a producer said.'], "quoted-at-start"),
+    case(['She watched "Jeopardy! Masters" twice.', "It ran late."], "quoted-mid-sentence"),
+    case(["(Jeopardy! Host Ken Rios agreed.)", "Then it aired."], "bracketed-at-start"),
+    case(['He yelled "Help!', 'Police are coming."'], "quoted-interjection-splits"),
 ]
 
 

@@ -75,6 +75,7 @@ _ATTRIBUTION = re.compile(
 _FOLLOWING_WORD = re.compile(r"[\w'’-]*\s+(\w+)")
 _CURRENCY = frozenset("$£€¥₹")
 _QUOTES = frozenset("\"'“‘«‹")
+_OPENING = "\"'“‘«‹([{"
 _MAX_TOKEN = 80
 _STRIP = "\"'“”‘’()[]{}«»‹›*_"
 
@@ -299,17 +300,23 @@ def _exclaimed_name(text: str, m: re.Match[str], sentence_start: int, nxt: str) 
     """A name spelled with ``!`` before another capitalized word of the same clause:
     ``shares of Yahoo! Japan``, ``a Jeopardy! Champion``, and at the start of a sentence
     ``Yahoo! Japan shares rose`` when the word is no interjection (``Wow! Amazing``) and
-    the clause goes on after the next word. Not after a comma (``Thank you, Seattle!
-    Goodnight``), nor before a sentence starter (``We beat Boston! The fans``)."""
+    the clause goes on after the next word; after an opening quote or bracket, when the
+    word is no interjection (``"Yahoo! Japan"``, not ``"Help! Police``). Not after a
+    comma (``Thank you, Seattle! Goodnight``), nor before a sentence starter (``We beat
+    Boston! The fans``)."""
     start = m.start()
     if text[start] != "!" or m.end() != start + 1 or not nxt[0].isupper() or nxt in _STARTERS:
         return False
     token_start = _token_start(text, sentence_start, start)
-    word = text[token_start:start]
+    token = text[token_start:start]
+    word = token.lstrip(_OPENING)  # '"Yahoo! Japan"', "(Yahoo! Japan"
     if not (word[:1].isupper() and word.isalpha()):
         return False
-    if token_start <= sentence_start:
-        return word.lower() not in _INTERJECTIONS and _clause_goes_on(text, m.end("open"))
+    if word != token or token_start <= sentence_start:  # an utterance may open here
+        if word.lower() in _INTERJECTIONS:
+            return False  # 'Wow! Amazing', 'he yelled "Help! Police …'
+        if token_start <= sentence_start:
+            return _clause_goes_on(text, m.end("open"))
     before = text[max(sentence_start, token_start - 2) : token_start]
     return not before.strip() or before.rstrip()[-1:] not in ",;:"
 
