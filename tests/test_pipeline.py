@@ -260,3 +260,21 @@ def test_the_run_reports_ingest_progress_per_source(newsroom: Project) -> None:
     pipeline.run(newsroom, options, pipeline.Runner(lambda *tick: ticks.append(tick)))
     assert [t for t in ticks if t[0] == "ingest"] == [("ingest", n, 3) for n in (1, 2, 3)]
     assert [t for t in ticks if t[0] == "translate"][-1] == ("translate", 3, 3)
+
+
+def test_translate_in_steps_reports_what_one_call_would(tmp_path: Path) -> None:
+    """Article by article (a progress tick each), the report's counts add up to one call's."""
+    reports = []
+    for name, stepped in (("whole", False), ("stepped", True)):
+        project = Project.init(tmp_path / name, title="Steps")
+        for story, text in STORIES.items():
+            (project.path("content") / story).write_text(text, encoding="utf-8")
+        project.ingest([project.path("content")])
+        ticks: list[tuple[str, int, int]] = []
+        progress = (lambda *tick, seen=ticks: seen.append(tick)) if stepped else None
+        reports.append(pipeline.translate_in_steps(project, ["pseudo"], (), progress))
+        assert ticks[-1:] == ([("translate", 3, 3)] if stepped else [])
+    whole, stepped = (report.as_dict() for report in reports)
+    assert stepped["engines"] == whole["engines"] and whole["engines"][0]["translated"] > 0
+    for mine, theirs in zip(stepped["languages"], whole["languages"], strict=True):
+        assert (mine["filled"], mine["pending"]) == (theirs["filled"], theirs["pending"])

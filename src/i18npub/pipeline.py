@@ -15,6 +15,7 @@ this module never imports Prefect.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -309,16 +310,22 @@ def _merge_reports(total: TranslateReport, part: TranslateReport) -> TranslateRe
             total.languages.append(run)
             continue
         mine = languages[run.language]
-        for key in ("untranslated", "unique", "filled", "pending"):
-            setattr(mine, key, getattr(mine, key) + getattr(run, key))
+        _add_counts(mine, run)
         mine.errors += run.errors
-    for run in part.engines:
-        mine = total.engine(run.name)
-        for key in ("requests", "cache_hits", "translated", "rejected", "failed", "chars"):
-            setattr(mine, key, getattr(mine, key) + getattr(run, key))
-        if run.status != "not used" and mine.status in ("not used", "ok"):
-            mine.status, mine.message = run.status, run.message
+    for engine_run in part.engines:
+        engine = total.engine(engine_run.name)
+        _add_counts(engine, engine_run)
+        if engine_run.status != "not used" and engine.status in ("not used", "ok"):
+            engine.status, engine.message = engine_run.status, engine_run.message
     return total
+
+
+def _add_counts(total: Any, part: Any) -> None:
+    """Add every count (int field) of the dataclass ``part`` to ``total``'s."""
+    for item in dataclasses.fields(part):
+        value = getattr(part, item.name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            setattr(total, item.name, getattr(total, item.name) + value)
 
 
 def publish_site(project: Project) -> PublishResult:
@@ -564,12 +571,7 @@ def _plan_ingest(
         return IngestResult(label, "would fetch", previous.slug if previous else "")
     try:
         document = load_source(source, project.config.max_bytes, 0, label)
-        if (
-            previous
-            and previous.source_hash.endswith(document.digest)
-            and previous.source == label
-            and project.is_complete(previous)
-        ):
+        if previous and project.is_unchanged(previous, document, label):
             return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
         draft = read_draft(document, project.config.source_language)
         article = project._article_from(draft, document, previous, taken)

@@ -269,12 +269,12 @@ class Project:
         try:
             document = load_source(source, self.config.max_bytes, self.config.fetch_timeout, label)
             previous = index.known.get(label)
-            if previous and self._unchanged(previous, document, label):
+            if previous and self.is_unchanged(previous, document, label):
                 return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
             draft = read_draft(document, self.config.source_language)  # slow: outside the lock
             with self._ingest_lock(index):
                 previous = index.known.get(label)  # another process may have ingested it
-                if previous and self._unchanged(previous, document, label):
+                if previous and self.is_unchanged(previous, document, label):
                     return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
                 article = self._article_from(draft, document, previous, index.taken)
                 try:
@@ -293,7 +293,9 @@ class Project:
             result.action, result.message = "error", "; ".join(errors)
         return result
 
-    def _unchanged(self, article: Article, document: SourceDocument, label: str) -> bool:
+    def is_unchanged(self, article: Article, document: SourceDocument, label: str) -> bool:
+        """True if ingesting ``document`` (as ``label``) would leave ``article`` as it is:
+        same source, stored under the same label, template and catalogs in step."""
         return (
             article.source_hash.endswith(document.digest)
             and article.source == label  # else re-save: an older version stored ../..
@@ -320,11 +322,6 @@ class Project:
                 os.pwrite(fd, token, 0)
                 os.ftruncate(fd, len(token))
             index.token, index.changed = token, False
-
-    def is_complete(self, article: Article) -> bool:
-        """True if the article's template and catalogs exist, in step with each other
-        (what an ingest of its unchanged source checks before saying "unchanged")."""
-        return self._complete(article)
 
     def _complete(self, article: Article) -> bool:
         """True if the article's template and catalogs exist, in step with each other."""

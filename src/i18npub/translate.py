@@ -81,7 +81,7 @@ from i18npub.engines.base import (
     Limits,
     RateLimited,
 )
-from i18npub.fsutil import atomic_write_text
+from i18npub.fsutil import STATE_DIR, atomic_write_text
 from i18npub.numbers import chinese_form
 from i18npub.qa import (
     URL_OR_EMAIL_RE,
@@ -100,7 +100,6 @@ if TYPE_CHECKING:
     from i18npub.pofile import POEntry, POFile
     from i18npub.project import Project
 
-STATE_DIR = ".i18npub"
 CACHE_FILE = "mt-cache.sqlite3"
 REJECTIONS_FILE = "mt-rejections.sqlite3"
 STATE_FILE = "translate-state.json"
