@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -136,8 +136,11 @@ class ProgressArtifact:
             return
         percent = round(100.0 * done / total, 1)
         if self.artifact_id is None:
-            self.artifact_id = create_progress_artifact(
-                percent, key=self.key, description="translate tasks done (%)"
+            self.artifact_id = cast(  # called from sync code: a UUID, not a coroutine
+                "UUID",
+                create_progress_artifact(
+                    percent, key=self.key, description="translate tasks done (%)"
+                ),
             )
         elif percent - self.shown >= self.step or done == total:
             update_progress_artifact(self.artifact_id, percent)

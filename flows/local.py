@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flows.server import QUIET_ENV, LocalServer, ServerError
 
@@ -101,19 +101,21 @@ def run_flow(
                 sources=list(options.sources) or None,
                 articles=list(options.articles) or None,
                 engines=list(options.engines) or None,
-                publish=options.publish,  # type: ignore[arg-type]
+                publish=options.publish,
                 dry_run=options.dry_run,
-                task_runner=task_runner,  # type: ignore[arg-type]
+                task_runner=task_runner,
                 workers=workers,
                 return_state=True,
             )
         finally:
             flows.progress_hook = None
-        report = state.result(raise_on_failure=False)
-        if isinstance(report, flows.RunFailed):
-            report = report.report
-        elif isinstance(report, BaseException):
-            raise FlowRunError(f"the flow run crashed: {report}") from report
+        outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, flows.RunFailed):
+            report = outcome.report
+        elif isinstance(outcome, BaseException):
+            raise FlowRunError(f"the flow run crashed: {outcome}") from outcome
+        else:
+            report = cast("RunReport", outcome)  # the flow's return value
         if not temporary:
             _announce_run(state.state_details.flow_run_id)
         return report

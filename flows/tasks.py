@@ -178,7 +178,7 @@ def make_task_runner(name: str, workers: int) -> TaskRunner[Any]:
 
 def failure_message(state: State[Any]) -> str:
     error = state.result(raise_on_failure=False)
-    return str(error) if isinstance(error, BaseException) else state.message or state.name
+    return str(error) if isinstance(error, BaseException) else state.message or state.name or ""
 
 
 class PrefectRunner(Runner):
@@ -225,7 +225,9 @@ class PrefectRunner(Runner):
     ) -> list[TranslateResult]:
         if not slugs:
             return []
-        task = translate_article.with_options(refresh_cache=self.refresh_cache or None)
+        task = translate_article.with_options(
+            refresh_cache=self.refresh_cache or None  # type: ignore[arg-type]  # None: settings decide
+        )
         shared = {
             "project_dir": str(project.root),
             "engines": list(engines),

@@ -1,4 +1,4 @@
-"""The code base stays ruff clean (lint and format), as the style guide asks."""
+"""The code base stays ruff clean (lint and format) and mypy clean, as the style guide asks."""
 
 from __future__ import annotations
 
@@ -25,4 +25,12 @@ def _ruff() -> str:
 @pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]])
 def test_ruff(command: list[str]) -> None:
     run = subprocess.run([_ruff(), *command], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_mypy() -> None:
+    """mypy (a test dependency: missing, this fails) finds no error in the library or the flows."""
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, timeout=900
+    )
     assert run.returncode == 0, run.stdout + run.stderr

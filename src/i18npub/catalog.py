@@ -237,8 +237,9 @@ def merge_template(
     ordered: list[POEntry] = []
     for template_entry in template.entries:
         key = entry_key(template_entry)
-        entry = active.get(key)
-        if entry is not None:
+        found = active.get(key)
+        if found is not None:
+            entry = found
             report.kept += 1
             copy = obsolete.pop(key, None)  # the same text twice: one definition stays
             if copy is not None and copy.msgstr and not entry.msgstr:

@@ -393,8 +393,8 @@ def review(
         flags = ",".join(item.flags) or "-"
         typer.echo(f"{item.score:3} {item.path}:{item.line} [{flags}] {item.msgid}")
         typer.echo(f"      {item.msgstr}")
-    for error in queue.errors:
-        typer.echo(f"error: {error}", err=True)
+    for problem in queue.errors:
+        typer.echo(f"error: {problem}", err=True)
     typer.echo(f"{len(queue.items)} machine translation(s), {queue.flagged} flagged for review")
 
 
@@ -535,6 +535,8 @@ def serve(
         _fail(_listen_error(host, port, error))
         return
     bound_host, bound_port = server.server_address[:2]
+    if isinstance(bound_host, bytes):  # an AF_UNIX-style address; TCP gives str
+        bound_host = bound_host.decode()
     typer.echo(f"serving {folder} at http://{bound_host}:{bound_port}/ (Ctrl-C stops)")
     try:
         server.serve_forever()

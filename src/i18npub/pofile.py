@@ -995,7 +995,7 @@ def _fast_entries(text: str) -> tuple[list[POEntry], int, int]:
         ec: list[str] = []
         refs: list[str] = []
         flags: list[str] = []
-        previous = _NO_PREVIOUS
+        previous: tuple[str | None, str | None, str | None] = _NO_PREVIOUS
         if comments:
             if comments[:3] == "#: " and count("\n", m.start(3), m.end(3)) == 1:
                 refs = comments[3:].split()
@@ -1793,7 +1793,7 @@ def _detect_style(po: POFile) -> WrapStyle:
         width,
         None if (str_kind, str_width) == (kind, width) else str_kind,
         header if header is not None else kind == "gnu",
-        refs,  # type: ignore[arg-type]
+        refs,
         78 if refs == "textwrap" else 79,
         "# " if po._hash_space else "#",
         0
@@ -2188,7 +2188,7 @@ def _gnu_lines_fast(
             and escaped.isprintable()
         ):
             return [f'{prefix}{name} "{escaped}"']  # the usual short string
-        columns = _columns_of(escaped)
+        columns: bytes | bytearray | None = _columns_of(escaped)
         if columns is None:
             if not plain or not _NEEDS_ESCAPE_RE.search(portion):
                 return None

@@ -37,10 +37,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -294,7 +294,7 @@ def load_ui_catalog(path: Path) -> gettext.NullTranslations:
     return Translations(compiled)
 
 
-def _same_placeholders(msgid: str | tuple[str, ...], msgstr: str | tuple[str, ...]) -> bool:
+def _same_placeholders(msgid: str | Sequence[str], msgstr: str | Sequence[str]) -> bool:
     """A translation may use only its msgid's ``%(name)s`` placeholders (and ``%%``)."""
     ids = _texts(msgid)
     allowed = {name for text in ids for name in _FORMAT_RE.findall(text)}
@@ -304,8 +304,8 @@ def _same_placeholders(msgid: str | tuple[str, ...], msgstr: str | tuple[str, ..
     return True
 
 
-def _texts(value: str | tuple[str, ...] | list[str]) -> list[str]:
-    return [t or "" for t in value] if isinstance(value, tuple | list) else [value or ""]
+def _texts(value: str | Sequence[str]) -> list[str]:
+    return [t or "" for t in value] if isinstance(value, tuple | list) else [str(value or "")]
 
 
 def _escaping_callables(
@@ -563,7 +563,7 @@ class SiteBuilder:
             yield Output(
                 f"{view}/{source.slug}/index.html",
                 key,
-                lambda view=view: self._render_article(self._view(source), summary, view),
+                partial(self._render_source, source, summary, view),
             )
 
     def _site_outputs(self, entries: list[Summary]) -> Iterator[Output]:
@@ -580,18 +580,18 @@ class SiteBuilder:
             yield Output(
                 f"{view}/index.html",
                 key,
-                lambda v=view: self._render_index(v, listed[v], withheld[v]),
+                partial(self._render_index, view, listed[view], withheld[view]),
             )
         yield Output("404.html", _hash(self.global_key, "404"), self._render_not_found)
         yield Output("index.html", _hash(self.global_key, "root"), self._render_root)
         for name, data in self.static.items():
-            yield Output(name, _hash(data), lambda data=data: data)
+            yield Output(name, _hash(data), partial(bytes, data))
         if not self.settings.base_url:  # said once, by `i18npub init`; not on every build
             return
         feeds = {"en": entries, "zh": [e for e in entries if e.listed_zh]}
         for view in ("en", "zh"):
             key = _hash(self.global_key, "feed", view, _shown(feeds[view], view))
-            yield Output(f"{view}/feed.xml", key, lambda v=view: self._render_feed(v, feeds[v]))
+            yield Output(f"{view}/feed.xml", key, partial(self._render_feed, view, feeds[view]))
         yield Output(
             "sitemap.xml",
             _hash(self.global_key, "sitemap", _shown(entries, "sitemap")),
@@ -648,6 +648,9 @@ class SiteBuilder:
         if template.endswith(".xml"):  # feeds, sitemap: U+FFFF or U+0001 would void the file
             html = XML_INVALID_RE.sub("", html)
         return html.encode("utf-8")
+
+    def _render_source(self, source: ArticleSource, summary: Summary, name: str) -> bytes:
+        return self._render_article(self._view(source), summary, name)
 
     def _render_article(self, view: ArticleView | None, summary: Summary, name: str) -> bytes:
         if view is None:  # the article became unreadable since its summary was made

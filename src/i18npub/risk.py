@@ -38,6 +38,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import rjieba
@@ -216,7 +217,9 @@ def _extra_numbers(source: str, text: str) -> bool:
     """A number in digits in the translation that the source does not state in any form."""
     expected = {v for n in source_numbers(source) for v in n.values}
     expected |= {v // 100 + 1 for v in set(expected) if 1000 <= v < 2100}  # 1880s: 19世纪
-    expected |= {n for w, n in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", source, re.I)}
+    expected |= {
+        Decimal(n) for w, n in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", source, re.I)
+    }
     for expression in chinese_expressions(text):
         if not re.search(r"\d", expression) or expression_values(expression) & expected:
             continue

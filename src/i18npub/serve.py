@@ -17,7 +17,6 @@ from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 from babel import negotiate_locale
@@ -74,7 +73,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     server_version = "i18npub"
     sys_version = ""
-    extensions_map: ClassVar[dict[str, str]] = {
+    extensions_map = {  # noqa: RUF012 (the base class declares it per instance)
         **SimpleHTTPRequestHandler.extensions_map,
         ".xml": "application/xml",
         ".js": "text/javascript",
@@ -82,11 +81,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
         ".html": "text/html; charset=utf-8",
     }
 
-    def __init__(  # type: ignore[no-untyped-def]
-        self, *args, directory: str, timeout: float = IDLE_TIMEOUT, **kwargs
-    ) -> None:
+    def __init__(self, *args, directory: str, timeout: float = IDLE_TIMEOUT, **kwargs) -> None:
         self.root = Path(directory).resolve()
-        self.timeout = timeout  # read by setup(): an idle or half-sent request times out
+        self.timeout = timeout  # type: ignore[misc]  # read by setup(): an idle or half-sent request times out
         super().__init__(*args, directory=str(self.root), **kwargs)
 
     def parse_request(self) -> bool:
@@ -129,7 +126,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return True
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self):
         try:
             allowed = self._allowed(urlsplit(self.path).path)
         except (OSError, ValueError):  # a name too long for the file system, and the like
@@ -164,7 +161,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def list_directory(self, path):  # type: ignore[no-untyped-def]
+    def list_directory(self, path):
         self.send_error(HTTPStatus.NOT_FOUND)
         return None
 
@@ -183,7 +180,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 class SiteServer(ThreadingHTTPServer):
     """One thread per connection; a failed connection is one log line, not a traceback."""
 
-    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def handle_error(self, request, client_address) -> None:
         import sys
 
         error = sys.exc_info()[1]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 from i18npub.engines.base import (
@@ -99,7 +100,7 @@ class DeepTranslatorEngine(Engine):
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         src, tgt = (self.settings.language(x, self.languages) for x in (source, target))
-        return [self.call(lambda t=text: self.translate_one(t, src, tgt)) for text in texts]
+        return [self.call(partial(self.translate_one, text, src, tgt)) for text in texts]
 
     def translate_one(self, text: str, source: str, target: str) -> str:
         raise NotImplementedError
@@ -156,7 +157,7 @@ class DeepTranslatorEngine(Engine):
         """An EngineError from the last HTTP response (deep-translator's errors hide it)."""
         response = getattr(_calls, "response", None)
         status = getattr(response, "status_code", 0)
-        if status == 429:
+        if status == 429 and response is not None:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             return RateLimited("too many requests (HTTP 429)", retry_after)
         if status in (401, 403):
@@ -272,7 +273,7 @@ class BaiduEngine(DeepTranslatorEngine):
         return translator.translate(text)
 
     def http_error(self, shown: str) -> EngineError:
-        response = getattr(_calls, "response", None)
+        response: Any = getattr(_calls, "response", None)  # None: AttributeError below
         try:
             code = str(response.json().get("error_code", ""))
             message = redact(str(response.json().get("error_msg", "")), self.secrets)[:100]

@@ -126,10 +126,10 @@ def decode(data: bytes, label: str, charset: str | None = None) -> str:
                 raise IngestError(f"{label}: not valid {encoding} ({error.reason})") from error
     if b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
         raise IngestError(f"{label}: looks like a binary file, not text")
-    for encoding in ("utf-8-sig", charset):
-        if encoding:
+    for candidate in ("utf-8-sig", charset):
+        if candidate:
             try:
-                return data.decode(encoding)
+                return data.decode(candidate)
             except (UnicodeDecodeError, LookupError):
                 continue
     guess = _guess_encoding(data)

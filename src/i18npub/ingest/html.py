@@ -461,7 +461,7 @@ def _title(root: etree._Element, metas: dict[str, str], ld: dict[str, object]) -
     """The headline: the ``<h1>`` that agrees with the metadata, else the metadata's."""
     site = metas.get("og:site_name", "")
     named = [
-        _unescape(ld["headline"]) if isinstance(ld.get("headline"), str) else "",
+        _unescape(headline) if isinstance(headline := ld.get("headline"), str) else "",
         _strip_site_name(metas.get("og:title", ""), site),
         _strip_site_name(metas.get("twitter:title", ""), site),
     ]
