@@ -563,7 +563,7 @@ class SiteBuilder:
             yield Output(
                 f"{view}/{source.slug}/index.html",
                 key,
-                partial(self._render_source, source, summary, view),
+                partial(self._render_article, source, summary, view),
             )
 
     def _site_outputs(self, entries: list[Summary]) -> Iterator[Output]:
@@ -649,10 +649,8 @@ class SiteBuilder:
             html = XML_INVALID_RE.sub("", html)
         return html.encode("utf-8")
 
-    def _render_source(self, source: ArticleSource, summary: Summary, name: str) -> bytes:
-        return self._render_article(self._view(source), summary, name)
-
-    def _render_article(self, view: ArticleView | None, summary: Summary, name: str) -> bytes:
+    def _render_article(self, source: ArticleSource, summary: Summary, name: str) -> bytes:
+        view = self._view(source)
         if view is None:  # the article became unreadable since its summary was made
             raise BuildError(f"{summary.slug}: cannot be rendered")
         zh = name != "en"
