@@ -54,8 +54,8 @@ class StepError(RuntimeError):
     """A failure a retry will not fix; the run goes on with the other units."""
 
 
-def _raise_for(message: str) -> None:
-    raise (TransientError if pipeline.is_transient(message) else StepError)(message)
+def _raise_for(message: str, retryable: bool) -> None:
+    raise (TransientError if retryable else StepError)(message)
 
 
 def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
@@ -105,9 +105,9 @@ def ingest_files(project_dir: str, sources: list[str], label: str) -> list[Inges
 def ingest_url(project_dir: str, url: str) -> list[IngestResult]:
     """Fetch and ingest one URL; a transient failure raises, so the task is retried."""
     results = pipeline.ingest_batch(open_project(project_dir), [url])
-    failed = [r.message for r in results if r.action == "error"]
-    if failed and pipeline.is_transient(failed[0]):
-        raise TransientError(failed[0])
+    failed = [r for r in results if r.action == "error"]
+    if failed and failed[0].retryable:
+        raise TransientError(failed[0].message)
     return results
 
 
@@ -126,7 +126,7 @@ def translate_article(
     """Machine-translate one article; ``memory`` (approved translations' hash) keys the cache."""
     result = pipeline.translate_article(open_project(project_dir), slug, engines)
     if result.action == "error":
-        _raise_for(result.message)  # a failed state is never cached
+        _raise_for(result.message, result.retryable)  # a failed state is never cached
     if result.action == "awaiting" and (current := get_transaction()):
         current.write_on_commit = False  # an engine failed: ask again next run
     return result

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment
+from i18npub.errors import I18npubError
 from i18npub.fsutil import LockTimeout, atomic_write_text, recover, replace_if_unchanged
 from i18npub.lookup import (  # provenance and states are re-exported for older imports
     PROVENANCE_PREFIX as PROVENANCE_PREFIX,
@@ -65,12 +66,14 @@ KIND_NOTES = {
 PLURAL_FORMS = {"zh": "nplurals=1; plural=0;", "ja": "nplurals=1; plural=0;"}
 
 
-class CatalogError(Exception):
+class CatalogError(I18npubError):
     """A catalog that cannot be read or written (the message names the file and line)."""
 
 
 class CatalogBusy(CatalogError):
     """A catalog kept changing under us; retried and gave up."""
+
+    retryable = True
 
 
 # Templates -------------------------------------------------------------------

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from i18npub import __version__
-from i18npub.config import ConfigError
-from i18npub.project import IngestResult, Project, ProjectError, result_dict
+from i18npub.errors import I18npubError
+from i18npub.project import IngestResult, Project, result_dict
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -83,7 +83,7 @@ def _global(
 def _open() -> Project:
     try:
         return Project.open(_state["project"])
-    except (ProjectError, ConfigError) as error:
+    except I18npubError as error:  # not a project, a bad config
         _fail(str(error))
         raise  # unreachable
 
@@ -125,7 +125,7 @@ def init(
     try:
         project = Project.init(directory, title)
         project.write_gitignore()
-    except (ProjectError, OSError) as error:
+    except (I18npubError, OSError) as error:
         _fail(str(error))
         return
     typer.echo(f"created project in {project.root}")
@@ -383,7 +383,7 @@ def review(
     project = _open()
     try:
         queue = review_queue(project, slugs=_known_slugs(project, article))
-    except ProjectError as error:
+    except I18npubError as error:
         _fail(str(error))
         return
     if as_json:
@@ -438,7 +438,7 @@ def translate(
             report = pipeline.translate_in_steps(
                 project, engine or (), article or (), progress, **shared
             )
-    except (ProjectError, pipeline.PipelineError) as error:
+    except I18npubError as error:
         _fail(str(error))
         return
     except KeyboardInterrupt as interrupt:
@@ -494,11 +494,9 @@ def build(
 def _build(project: Project, out: Path | None) -> BuildReport:
     from jinja2 import TemplateError
 
-    from i18npub.render import BuildError
-
     try:
         return project.build(out)
-    except (BuildError, ConfigError, OSError, TemplateError) as error:
+    except (I18npubError, OSError, TemplateError) as error:
         _fail(str(error))
         raise  # unreachable
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from i18npub.errors import I18npubError
+
 CONFIG_NAME = "i18npub.toml"
 
 DEFAULT_CONFIG = """\
@@ -49,7 +51,7 @@ min_approved = 0.5         # below this approved share: no Chinese feed, sitemap
 """
 
 
-class ConfigError(ValueError):
+class ConfigError(I18npubError, ValueError):
     """An invalid ``i18npub.toml``: one line per problem, each naming its key."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from i18npub.config import CONFIG_NAME
+from i18npub.errors import I18npubError
 
 STATE_DIR = ".i18npub"  # a project's run state, beside i18npub.toml
 SWAPS = "swaps"  # in the state folder: one locked record per catalog moved aside
@@ -26,7 +27,7 @@ LEGACY_MARKER = ".i18npub-swaps"
 _LEGACY_ASIDE_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.\d+\.old$")
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(I18npubError, ValueError):
     """A path that would leave the folder it must stay in."""
 
 
@@ -331,8 +332,10 @@ def state_dir(folder: Path) -> Path:
     return root / STATE_DIR
 
 
-class LockTimeout(OSError):
+class LockTimeout(I18npubError, OSError):
     """Another process held a lock for too long."""
+
+    retryable = True
 
 
 @contextlib.contextmanager

@@ -22,10 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18npub.errors import I18npubError
+
 TYPES = {"": False, "term": False, "must": False, "keep": True, "dnt": True}
 
 
-class GlossaryError(ValueError):
+class GlossaryError(I18npubError, ValueError):
     """A glossary file that cannot be read (the message names the file and line)."""
 
 

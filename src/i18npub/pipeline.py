@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from i18npub.errors import I18npubError, is_retryable
 from i18npub.fsutil import atomic_write_text
 from i18npub.ingest import IngestError, iter_sources, load_source, read_draft
 from i18npub.lookup import sentence_count
@@ -38,18 +39,12 @@ STEPS = ("ingest", "translate", "publish")
 PUBLISH_POLICIES = ("changed", "always", "never")
 BUILD_STAMP = "build-stamp.json"
 _URL_RE = re.compile(r"^https?://", re.I)
-# Failures worth retrying: timeouts, throttling, server errors, dropped connections.
-_TRANSIENT_RE = re.compile(
-    r"timed out|timeout|HTTP (?:408|429|5\d\d)\b|"
-    r"\b(?:Connect|Read|Write|Pool|RemoteProtocol|Network)\w*Error\b|rate.?limit|try again",
-    re.I,
-)
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)`` after each unit of work."""
 
 
-class PipelineError(ValueError):
+class PipelineError(I18npubError, ValueError):
     """Invalid run options."""
 
 
@@ -91,6 +86,7 @@ class TranslateResult:
     pending: int = 0  # entries still untranslated afterwards
     message: str = ""
     chars: dict[str, int] = field(default_factory=dict)  # characters sent per engine
+    retryable: bool = False  # an error that may not recur (a catalog being rewritten)
 
 
 @dataclass
@@ -260,12 +256,15 @@ def translate_article(
     try:
         report = translate(engines=list(engines) or None, slugs=[slug], **options)
     except Exception as error:  # catalogs busy, engines misconfigured: many types
-        return TranslateResult(slug, "error", message=_one_line(error))
+        retryable = is_retryable(error)
+        return TranslateResult(slug, "error", message=_one_line(error), retryable=retryable)
     filled, pending = int(report.filled), int(report.pending)
     chars = dict(getattr(report, "chars", {}))
     errors = [error for language in report.languages for error in language.errors]
     if errors:  # a catalog that could not be read or written
-        return TranslateResult(slug, "error", filled, pending, "; ".join(errors), chars)
+        retryable = all(language.retryable for language in report.languages if language.errors)
+        message = "; ".join(errors)
+        return TranslateResult(slug, "error", filled, pending, message, chars, retryable)
     problems = list(report.problems())
     if getattr(getattr(report, "budget", None), "exhausted", False) and pending:
         problems.append(report.budget.reason)
@@ -349,11 +348,6 @@ def publish_site(project: Project) -> PublishResult:
 def _one_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
-
-
-def is_transient(message: str) -> bool:
-    """True if a failure message looks worth retrying (timeouts, 429/5xx, dropped links)."""
-    return bool(_TRANSIENT_RE.search(message))
 
 
 # Content fingerprints ----------------------------------------------------------

@@ -29,6 +29,7 @@ from i18npub.catalog import (
     write_template,
 )
 from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, LANGUAGE_RE, Config
+from i18npub.errors import I18npubError
 from i18npub.fsutil import (
     STATE_DIR,
     LockTimeout,
@@ -63,7 +64,7 @@ INGEST_LOCK = "ingest.lock"  # in the state folder: held while a source gets its
 DRIFT_CACHE = "in-step.json"  # in the state folder: catalogs found in step with their template
 
 
-class ProjectError(Exception):
+class ProjectError(I18npubError):
     """The folder is not a usable project."""
 
 
@@ -77,6 +78,7 @@ class IngestResult:
     segments: int = 0
     message: str = ""
     catalogs: dict[str, dict[str, int | bool]] = field(default_factory=dict)
+    retryable: bool = False  # an error the same call may not repeat (a timeout, HTTP 503)
 
 
 class Project:
@@ -283,7 +285,7 @@ class Project:
                     return IngestResult(label, "error", message=f"{label}: {write_error(error)}")
                 index.add(article)
         except (IngestError, LockTimeout) as error:
-            return IngestResult(label, "error", message=str(error))
+            return IngestResult(label, "error", message=str(error), retryable=error.retryable)
         rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file
         action = "updated" if previous or rebuilt else "created"
         result = IngestResult(label, action, article.slug, sentence_count(article))

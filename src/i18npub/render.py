@@ -54,6 +54,7 @@ from markupsafe import Markup, escape
 
 from i18npub import __version__
 from i18npub.article import Article, validate_slug
+from i18npub.errors import I18npubError
 from i18npub.pofile import POSyntaxError, parse_po
 from i18npub.publish import (
     UNLISTED,
@@ -87,7 +88,7 @@ _FORMAT_RE = re.compile(r"%\((\w+)\)s")
 _FORMAT_ANY_RE = re.compile(r"%\(\w+\)s|%%")
 
 
-class BuildError(Exception):
+class BuildError(I18npubError):
     """The site cannot be built where asked (an unsafe or foreign output folder)."""
 
 

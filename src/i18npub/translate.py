@@ -81,6 +81,7 @@ from i18npub.engines.base import (
     Limits,
     RateLimited,
 )
+from i18npub.errors import I18npubError
 from i18npub.fsutil import STATE_DIR, atomic_write_text
 from i18npub.numbers import chinese_form
 from i18npub.qa import (
@@ -119,7 +120,7 @@ Paragraph = tuple[str, ...]  # the msgids of one block's untranslated sentences,
 COOLDOWN_WITHOUT_RETRY_AFTER = 600.0  # a 429 without Retry-After: rest of the run, 10 min max
 
 
-class TranslateError(ValueError):
+class TranslateError(I18npubError, ValueError):
     """Invalid translate options (an unknown engine, an unknown article)."""
 
 
@@ -131,7 +132,7 @@ _NUMBER_RE = re.compile(r"(?<![\w.,:/-])\d+(?:[.,:]\d+)*(?!\w|[.,:]\d)")
 _SCALE_WORD_RE = re.compile(r"\s+(?:thousand|million|billion|trillion|bn)\b", re.I)
 
 
-class PlaceholderMismatch(ValueError):
+class PlaceholderMismatch(I18npubError, ValueError):
     """An engine's answer lost, duplicated or invented tokens."""
 
 
@@ -737,6 +738,12 @@ class LanguageRun:
     filled: int = 0  # entries written
     pending: int = 0  # entries still untranslated
     errors: list[str] = field(default_factory=list)
+    retryable: bool = True  # every error may not recur (catalogs busy, not broken)
+
+    def fail(self, error: CatalogError) -> None:
+        """Record a catalog that could not be read or written."""
+        self.errors.append(str(error))
+        self.retryable = self.retryable and error.retryable
 
 
 @dataclass
@@ -830,7 +837,7 @@ class Failure:
     reason: str
 
 
-class Rejected(Exception):
+class Rejected(I18npubError):
     """An answer that cannot be written (the message says why)."""
 
 
@@ -1005,7 +1012,7 @@ class Translator:
             except FileNotFoundError:
                 continue
             except CatalogError as error:
-                run.errors.append(str(error))
+                run.fail(error)
                 continue
             catalogs.append((slug, path))
             for entry in _untranslated(catalog):
@@ -1159,10 +1166,10 @@ class Translator:
             try:
                 edit_catalog(path, _filler(work.results, reasons, filled, waiting))
             except CatalogError as error:
-                run.errors.append(str(error))
+                run.fail(error)
                 continue
             except OSError as error:  # a full disk, a read-only folder: this catalog only
-                run.errors.append(f"{path}: cannot write: {error.strerror or error}")
+                run.fail(CatalogError(f"{path}: cannot write: {error.strerror or error}"))
                 continue
             run.filled += len(filled)
             run.pending += len(waiting)

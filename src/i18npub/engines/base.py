@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from i18npub.errors import I18npubError
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -40,7 +42,7 @@ class Answer:
 # Errors ----------------------------------------------------------------------
 
 
-class EngineError(Exception):
+class EngineError(I18npubError):
     """An engine could not translate a batch. ``retryable`` errors are retried with backoff."""
 
     retryable = False

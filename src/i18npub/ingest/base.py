@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from i18npub.article import PLACEHOLDER_RE, BlockKind, Inline
+from i18npub.errors import I18npubError
 
 
-class IngestError(Exception):
+class IngestError(I18npubError):
     """A source that cannot be ingested; the message names the source."""
 
 

@@ -19,6 +19,11 @@ ALLOWED_TYPES = {
 }
 
 
+def retryable_status(status: int) -> bool:
+    """A timeout, throttling or a server error: worth fetching again later."""
+    return status in (408, 429) or status >= 500
+
+
 @dataclass
 class Fetched:
     """A downloaded source: its bytes, its kind and the URL it ended at."""
@@ -47,7 +52,8 @@ def fetch_url(url: str, timeout: float, max_bytes: int) -> Fetched:
             ) as response,
         ):
             if response.status_code >= 400:
-                raise IngestError(f"{url}: HTTP {response.status_code}")
+                status = response.status_code
+                raise IngestError(f"{url}: HTTP {status}", retryable=retryable_status(status))
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
             kind = ALLOWED_TYPES.get(content_type)
             if kind is None:
@@ -56,8 +62,9 @@ def fetch_url(url: str, timeout: float, max_bytes: int) -> Fetched:
             return Fetched(data, kind, str(response.url), response.charset_encoding)
     except httpx.HTTPError as error:
         if deadline.expired or isinstance(error, httpx.TimeoutException):
-            raise IngestError(f"{url}: timed out after {timeout:g} s") from error
-        raise IngestError(f"{url}: {type(error).__name__}: {error}") from error
+            raise IngestError(f"{url}: timed out after {timeout:g} s", retryable=True) from error
+        dropped = isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError)
+        raise IngestError(f"{url}: {type(error).__name__}: {error}", retryable=dropped) from error
     finally:
         deadline.cancel()
 
