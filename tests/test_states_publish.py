@@ -13,10 +13,11 @@ from i18npub import pipeline
 from i18npub.article import Article
 from i18npub.catalog import read_catalog, set_machine_translation
 from i18npub.cli import app
+from i18npub.config import PublishSettings
 from i18npub.lookup import EntryState, state_of
 from i18npub.pipeline import RunOptions
 from i18npub.project import Project
-from i18npub.publish import PublishSettings, catalog_entries, publish_article
+from i18npub.publish import catalog_entries, publish_article
 
 ROLES = """---
 title: Port Annual Review

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,7 @@ class ConfigError(I18npubError, ValueError):
 
 
 PATH_KEYS = ("content", "articles", "locales", "templates", "site")
+POLICIES = ("mark-machine", "approved-only")  # [publish] policy
 LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")  # zh_CN, zh-Hant, en
 Check = Callable[[Any], str | None]  # a problem with a value, or None
 
@@ -120,8 +123,6 @@ def _url(value: Any) -> str | None:
 
 
 def _policy(value: Any) -> str | None:
-    from i18npub.publish import POLICIES
-
     return None if value in POLICIES else f"must be one of {', '.join(POLICIES)}"
 
 
@@ -200,6 +201,79 @@ def _outside(root: Path, data: dict[str, Any]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """``[site]`` and ``[publish]`` in ``i18npub.toml``."""
+
+    policy: str = "mark-machine"
+    min_approved: float = 0.5
+    base_url: str = ""
+    title: str = "i18npub"
+    title_zh: str = ""
+    language: str = "zh_CN"  # the catalog behind the Chinese view
+
+    @classmethod
+    def from_tables(
+        cls, site: dict[str, Any], publish: dict[str, Any], title: str, languages: tuple[str, ...]
+    ) -> PublishSettings:
+        """From ``[site]`` and ``[publish]`` as :func:`check_config` passed them."""
+        base_url = str(site.get("base_url", ""))
+        chinese = [lang for lang in languages if lang.lower().startswith("zh")]
+        return cls(
+            policy=publish.get("policy", cls.policy),
+            min_approved=float(publish.get("min_approved", cls.min_approved)),
+            base_url=base_url.rstrip("/") + "/" if base_url else "",
+            title=str(site.get("title", title)),
+            title_zh=str(site.get("title_zh", "")),
+            language=(chinese or list(languages) or ["zh_CN"])[0],
+        )
+
+    @property
+    def lang_tag(self) -> str:
+        """The BCP 47 tag of the Chinese view (``zh-Hans`` for ``zh_CN``)."""
+        return language_tag(self.language)
+
+
+@lru_cache(maxsize=64)
+def language_tag(language: str) -> str:
+    """A catalog language (``zh_CN``) as an HTML ``lang`` / ``hreflang`` tag (``zh-Hans``)."""
+    parts = language.replace("-", "_").split("_")
+    if parts[0].lower() == "zh":
+        traditional = {"tw", "hk", "mo", "hant"} & {p.lower() for p in parts[1:]}
+        return "zh-Hant" if traditional else "zh-Hans"
+    return "-".join(parts)
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """``[translate]`` (the run's options and the defaults every engine inherits) and
+    ``[engines.NAME]`` (each engine's own table), as :func:`check_config` passed them."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def cache(self) -> bool:
+        return bool(self.options.get("cache", True))
+
+    @property
+    def protect_numbers(self) -> bool:
+        return bool(self.options.get("protect_numbers", False))
+
+    @property
+    def max_chars_per_run(self) -> int | None:
+        limit = self.options.get("max_chars_per_run")
+        return None if limit is None else int(limit)
+
+    def engine_table(self, name: str) -> dict[str, Any]:
+        return self.tables.get(name, {})
+
+    def fingerprint(self) -> str:
+        """Both tables as canonical JSON: what a cached translation depends on."""
+        data = {"translate": self.options, "engines": self.tables}
+        return json.dumps(data, sort_keys=True, default=str)
+
+
+@dataclass(frozen=True)
 class Config:
     """The settings of one publication project."""
 
@@ -211,7 +285,8 @@ class Config:
     fetch_timeout: float = 15.0
     engines: tuple[str, ...] = ("memory",)  # the machine translation chain
     glossary: str = "glossary.csv"
-    raw: dict[str, Any] = field(default_factory=dict)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
     warnings: tuple[str, ...] = ()  # unknown keys: said, not refused
 
     @classmethod
@@ -238,15 +313,20 @@ class Config:
         ingest = data.get("ingest", {})
         translate = data.get("translate", {})
         defaults = cls()
+        title = project.get("title", defaults.title)
+        languages = tuple(project.get("target_languages", defaults.target_languages))
         return cls(
-            title=project.get("title", defaults.title),
+            title=title,
             source_language=project.get("source_language", defaults.source_language),
-            target_languages=tuple(project.get("target_languages", defaults.target_languages)),
+            target_languages=languages,
             paths={**defaults.paths, **data.get("paths", {})},
             max_bytes=ingest.get("max_bytes", defaults.max_bytes),
             fetch_timeout=float(ingest.get("fetch_timeout", defaults.fetch_timeout)),
             engines=tuple(translate.get("engines", defaults.engines)),
             glossary=translate.get("glossary", defaults.glossary),
-            raw=data,
+            translate=TranslateSettings(translate, data.get("engines", {})),
+            publish=PublishSettings.from_tables(
+                data.get("site", {}), data.get("publish", {}), title, languages
+            ),
             warnings=tuple(f"{path}: unknown key {key!r} (ignored)" for key in unknown),
         )

@@ -359,9 +359,8 @@ def article_fingerprint(
     """A hash of what translating ``slug`` reads: its template and catalogs, the engines and
     their settings, the glossary, and ``memory`` (see :func:`memory_version`)."""
     digest = hashlib.sha256()
-    settings = {key: project.config.raw.get(key, {}) for key in ("translate", "engines")}
     _feed(digest, str(project.root), slug, json.dumps(sorted(engines)), memory)
-    _feed(digest, json.dumps(settings, sort_keys=True, default=str))
+    _feed(digest, project.config.translate.fingerprint())
     paths = [project.template_path(slug)] + [
         project.catalog_path(slug, language) for language in project.config.target_languages
     ]
@@ -380,8 +379,8 @@ def memory_version(project: Project, engines: Iterable[str] = ()) -> str:
     machine translations written by a run do not change it.
     """
     chain = list(engines) or list(getattr(project.config, "engines", ()))
-    tables = project.config.raw.get("engines", {})
-    kinds = [str(tables.get(name, {}).get("type", name)) for name in chain]
+    settings = project.config.translate
+    kinds = [str(settings.engine_table(name).get("type", name)) for name in chain]
     if "memory" not in kinds:
         return ""
     from i18npub.catalog import APPROVED, CatalogError, entry_state, read_catalog
@@ -698,7 +697,7 @@ def translate_options(project: Project, options: RunOptions) -> dict[str, Any]:
 
     limit = options.max_chars
     if limit is None:
-        limit = project.config.raw.get("translate", {}).get("max_chars_per_run")
+        limit = project.config.translate.max_chars_per_run
     try:
         budget = Budget(limit)
     except TranslateError as error:

@@ -28,7 +28,7 @@ from i18npub.catalog import (
     update_catalogs,
     write_template,
 )
-from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, LANGUAGE_RE, Config
+from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, Config
 from i18npub.errors import I18npubError
 from i18npub.fsutil import (
     STATE_DIR,
@@ -47,6 +47,7 @@ from i18npub.ingest import (
     load_source,
     read_draft,
 )
+from i18npub.layout import Layout
 from i18npub.lookup import sentence_count
 from i18npub.qa import Finding, check_catalog
 
@@ -89,7 +90,7 @@ class Project:
         self.config = config
         self._glossary: Glossary | None = None
         self._translator: Translator | None = None
-        self._paths: dict[str, Path] = {}
+        self.layout = Layout(self.root, config.paths)
         self._slug_numbers: dict[str, int] = {}  # wanted slug -> next number to try
         self._damaged: set[str] = set()  # slugs whose article file cannot be read
         self._rebuilt: dict[str, str] = {}  # source -> slug of its damaged article
@@ -140,35 +141,22 @@ class Project:
 
     def path(self, key: str) -> Path:
         """A configured project folder (``content``, ``articles``, ``locales``, ``site``…)."""
-        if key not in self._paths:  # resolved once: ensure_inside costs syscalls per component
-            self._paths[key] = ensure_inside(self.root, Path(self.config.paths[key]))
-        return self._paths[key]
+        return self.layout.folder(key)
 
     # Articles -----------------------------------------------------------------
 
     def article_path(self, slug: str) -> Path:
-        return self.path("articles") / f"{validate_slug(slug)}.json"
+        return self.layout.article_path(slug)
 
     def template_path(self, slug: str) -> Path:
-        return self.path("locales") / "templates" / f"{validate_slug(slug)}.pot"
+        return self.layout.template_path(slug)
 
     def catalog_path(self, slug: str, language: str) -> Path:
-        if not LANGUAGE_RE.fullmatch(language):
-            raise ProjectError(f"invalid language code {language!r}")
-        return self.path("locales") / language / "LC_MESSAGES" / f"{validate_slug(slug)}.po"
+        return self.layout.catalog_path(slug, language)
 
     def slugs(self) -> list[str]:
         """The articles' slugs; other ``*.json`` files (``._story.json``) are named and skipped."""
-        folder = self.path("articles")
-        if not folder.is_dir():
-            return []
-        slugs = []
-        for path in sorted(folder.glob("*.json")):
-            try:
-                slugs.append(validate_slug(path.stem))
-            except ValueError:
-                self.warn(f"{self._display(path)}: skipped: not an article file (invalid name)")
-        return sorted(slugs)
+        return self.layout.slugs(self.warn)
 
     def load_article(self, slug: str) -> Article:
         path = self.article_path(slug)
@@ -593,10 +581,7 @@ class Project:
         return findings
 
     def _display(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        return self.layout.display(path)
 
 
 @dataclass

@@ -34,13 +34,13 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from i18npub.article import Article, Block, Segment
-from i18npub.config import Config, ConfigError
+from i18npub.config import PublishSettings
 from i18npub.lookup import ArticleKeys, EntryState, Key, entry_key, state_of
 from i18npub.markup import join_sentences, render_sentence, safe_url
 from i18npub.pofile import POEntry, POFile
@@ -64,59 +64,8 @@ STATE_CLASSES = {
 }
 MARK_ORDER = (MACHINE, PSEUDO, OUTDATED, WITHHELD, UNTRANSLATED)
 LISTED, LISTED_MACHINE, UNLISTED = "listed", "machine", "withheld"  # in the Chinese index
-POLICIES = ("mark-machine", "approved-only")
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 SUMMARY_SENTENCES = 3
-
-
-@dataclass(frozen=True)
-class PublishSettings:
-    """``[site]`` and ``[publish]`` in ``i18npub.toml``."""
-
-    policy: str = "mark-machine"
-    min_approved: float = 0.5
-    base_url: str = ""
-    title: str = "i18npub"
-    title_zh: str = ""
-    language: str = "zh_CN"  # the catalog behind the Chinese view
-
-    @classmethod
-    def from_config(cls, config: Config) -> PublishSettings:
-        site = config.raw.get("site", {})
-        publish = config.raw.get("publish", {})
-        policy = publish.get("policy", cls.policy)
-        if policy not in POLICIES:
-            raise ConfigError(f"publish.policy must be one of {', '.join(POLICIES)}")
-        min_approved = publish.get("min_approved", cls.min_approved)
-        if not isinstance(min_approved, int | float) or not 0 <= min_approved <= 1:
-            raise ConfigError("publish.min_approved must be a number from 0 to 1")
-        base_url = str(site.get("base_url", ""))
-        if base_url and not re.match(r"^https?://[^\s/]+", base_url):
-            raise ConfigError("site.base_url must be an http(s) URL")
-        chinese = [lang for lang in config.target_languages if lang.lower().startswith("zh")]
-        return cls(
-            policy=policy,
-            min_approved=float(min_approved),
-            base_url=base_url.rstrip("/") + "/" if base_url else "",
-            title=str(site.get("title", config.title)),
-            title_zh=str(site.get("title_zh", "")),
-            language=(chinese or list(config.target_languages) or ["zh_CN"])[0],
-        )
-
-    @property
-    def lang_tag(self) -> str:
-        """The BCP 47 tag of the Chinese view (``zh-Hans`` for ``zh_CN``)."""
-        return language_tag(self.language)
-
-
-@lru_cache(maxsize=64)
-def language_tag(language: str) -> str:
-    """A catalog language (``zh_CN``) as an HTML ``lang`` / ``hreflang`` tag (``zh-Hans``)."""
-    parts = language.replace("-", "_").split("_")
-    if parts[0].lower() == "zh":
-        traditional = {"tw", "hk", "mo", "hant"} & {p.lower() for p in parts[1:]}
-        return "zh-Hant" if traditional else "zh-Hans"
-    return "-".join(parts)
 
 
 @dataclass(slots=True)

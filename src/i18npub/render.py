@@ -54,13 +54,13 @@ from markupsafe import Markup, escape
 
 from i18npub import __version__
 from i18npub.article import Article, validate_slug
+from i18npub.config import PublishSettings
 from i18npub.errors import I18npubError
 from i18npub.pofile import POSyntaxError, parse_po
 from i18npub.publish import (
     UNLISTED,
     ArticleView,
     Label,
-    PublishSettings,
     Summary,
     catalog_entries,
     publish_article,
@@ -111,7 +111,7 @@ class BuildReport:
 def build_site(project: Project, out: Path | str | None = None) -> BuildReport:
     """Render ``project``'s site into ``out`` (default: the project's ``site`` folder)."""
     started = time.perf_counter()
-    settings = PublishSettings.from_config(project.config)
+    settings = project.config.publish
     folder = resolve_output(project, out)
     theme = Theme(project.path("templates"), settings)
     report = SiteBuilder(project, settings, theme, folder).build()

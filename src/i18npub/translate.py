@@ -852,8 +852,8 @@ class Translator:
         import os
 
         self.project = project
-        self.settings: Mapping[str, Any] = project.config.raw.get("translate", {})
-        self.tables: Mapping[str, Any] = project.config.raw.get("engines", {})
+        self.settings: Mapping[str, Any] = project.config.translate.options
+        self.tables: Mapping[str, Any] = project.config.translate.tables
         self.context = EngineContext(
             project.root, project.path("locales"), dict(environ or os.environ)
         )
