@@ -49,7 +49,7 @@ def proj(tmp_path: Path) -> Project:
 
 
 def _build(project: Project) -> Path:
-    build_site(project)
+    build_site(project.layout, project.config.publish)
     return project.path("site")
 
 
@@ -265,7 +265,7 @@ def test_articles_without_enough_chinese_are_withheld_and_the_build_says_why(
     proj: Project,
 ) -> None:
     edit_catalog(proj, "tea-exports", untranslate)
-    report = build_site(proj)
+    report = build_site(proj.layout, proj.config.publish)
     site = proj.path("site")
     zh_index = page(site, "zh/index.html")
     assert not zh_index.xpath("//a[contains(@href, 'tea-exports')]")
@@ -282,7 +282,7 @@ def test_a_new_projects_chinese_index_lists_its_machine_translations(tmp_path: P
     proj = sample_project(tmp_path / "p")
     for slug in SLUGS:
         edit_catalog(proj, slug, machine())
-    report = build_site(proj)
+    report = build_site(proj.layout, proj.config.publish)
     entries = page(proj.path("site"), "zh/index.html").xpath("//li[@class='entry']")
     assert len(entries) == len(SLUGS)
     assert all(e.xpath(".//span[contains(@class, 'badge-machine')]") for e in entries)
@@ -363,7 +363,7 @@ def test_slugs_cannot_escape_the_output_folder(proj: Project, tmp_path: Path) ->
     data = json.loads((articles / "tea-exports.json").read_text(encoding="utf-8"))
     (articles / "evil.json").write_text(json.dumps({**data, "slug": "../../../evil"}))
     (articles / "..%2fescape.json").write_text(json.dumps({**data, "slug": "..%2fescape"}))
-    report = build_site(proj)
+    report = build_site(proj.layout, proj.config.publish)
     assert not list(tmp_path.rglob("evil*")) or all(
         p.name == "evil.json" for p in tmp_path.rglob("evil*")
     )
@@ -376,7 +376,7 @@ def test_slugs_cannot_escape_the_output_folder(proj: Project, tmp_path: Path) ->
 def test_refuses_to_build_over_project_folders(proj: Project, where: str) -> None:
     proj.path("content").mkdir(exist_ok=True)
     with pytest.raises(BuildError):
-        build_site(proj, proj.root / where)
+        build_site(proj.layout, proj.config.publish, proj.root / where)
 
 
 def test_refuses_to_replace_a_folder_it_did_not_build(proj: Project, tmp_path: Path) -> None:
@@ -384,7 +384,7 @@ def test_refuses_to_replace_a_folder_it_did_not_build(proj: Project, tmp_path: P
     foreign.mkdir()
     (foreign / "holiday.jpg").write_bytes(b"\xff\xd8")
     with pytest.raises(BuildError, match="not a site built by i18npub"):
-        build_site(proj, foreign)
+        build_site(proj.layout, proj.config.publish, foreign)
     assert (foreign / "holiday.jpg").exists()
 
 
@@ -392,44 +392,44 @@ def test_refuses_to_replace_a_folder_it_did_not_build(proj: Project, tmp_path: P
 
 
 def test_a_rebuild_without_changes_writes_nothing(proj: Project) -> None:
-    first = build_site(proj)
+    first = build_site(proj.layout, proj.config.publish)
     site = proj.path("site")
     before = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
-    second = build_site(proj)
+    second = build_site(proj.layout, proj.config.publish)
     assert (first.rendered, first.changed) == (first.pages, True)
     assert (second.rendered, second.reused, second.changed) == (0, first.pages, False)
     assert {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()} == before
 
 
 def test_a_changed_catalog_rerenders_only_what_depends_on_it(proj: Project) -> None:
-    build_site(proj)
+    build_site(proj.layout, proj.config.publish)
     edit_catalog(proj, "library-open-data", set_msgstr("每行有五个字段。"), "Each row has")
-    report = build_site(proj)
+    report = build_site(proj.layout, proj.config.publish)
     assert report.changed and report.rendered == 2  # zh + bilingual of that article
     html = (proj.path("site") / "zh/library-open-data/index.html").read_text(encoding="utf-8")
     assert "每行有五个字段。" in html
 
 
 def test_a_changed_title_rerenders_indexes_feeds_and_sitemap(proj: Project) -> None:
-    build_site(proj)
+    build_site(proj.layout, proj.config.publish)
     edit_catalog(proj, "tea-exports", set_msgstr("茶农找到新买家"), "Mountain Tea Growers")
-    report = build_site(proj)
+    report = build_site(proj.layout, proj.config.publish)
     # zh + bilingual article, zh + bilingual index, zh feed; English pages and sitemap unchanged
     assert report.rendered == 5
     assert "茶农找到新买家" in text_of(page(proj.path("site"), "zh/index.html"))
 
 
 def test_a_removed_article_disappears_from_the_site(proj: Project) -> None:
-    build_site(proj)
+    build_site(proj.layout, proj.config.publish)
     proj.article_path("tea-exports").unlink()
-    build_site(proj)
+    build_site(proj.layout, proj.config.publish)
     site = proj.path("site")
     assert not (site / "en/tea-exports").exists()
     assert "tea-exports" not in (site / "en/index.html").read_text(encoding="utf-8")
 
 
 def test_readers_never_see_a_missing_or_half_built_site(proj: Project) -> None:
-    build_site(proj)
+    build_site(proj.layout, proj.config.publish)
     site = proj.path("site")
     seen: list[str] = []
     stop = threading.Event()
@@ -451,7 +451,7 @@ def test_readers_never_see_a_missing_or_half_built_site(proj: Project) -> None:
         for number in range(6):
             text = f"十年借阅数据第{number}版"
             edit_catalog(proj, "library-open-data", set_msgstr(text), "City Library Publishes")
-            build_site(proj)
+            build_site(proj.layout, proj.config.publish)
     finally:
         stop.set()
         reader.join()
@@ -460,7 +460,7 @@ def test_readers_never_see_a_missing_or_half_built_site(proj: Project) -> None:
 
 
 def test_a_failed_build_leaves_the_old_site_in_place(proj: Project) -> None:
-    build_site(proj)
+    build_site(proj.layout, proj.config.publish)
     site = proj.path("site")
     before = (site / "en/index.html").read_bytes()
     edit_catalog(proj, "tea-exports", set_msgstr("新标题"), "Mountain Tea Growers")
@@ -468,14 +468,14 @@ def test_a_failed_build_leaves_the_old_site_in_place(proj: Project) -> None:
     broken.parent.mkdir(parents=True, exist_ok=True)
     broken.write_text("{% extends 'base.html' %}{% block main %}{{ no_such.thing }}{% endblock %}")
     with pytest.raises(Exception, match="no_such"):
-        build_site(proj)
+        build_site(proj.layout, proj.config.publish)
     assert (site / "en/index.html").read_bytes() == before
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []
 
 
 def test_building_elsewhere_reuses_the_current_site_pages(proj: Project, tmp_path: Path) -> None:
-    build_site(proj)
-    report = build_site(proj, tmp_path / "staging")
+    build_site(proj.layout, proj.config.publish)
+    report = build_site(proj.layout, proj.config.publish, tmp_path / "staging")
     assert report.rendered == 0 and report.reused == report.pages
     assert (tmp_path / "staging" / MANIFEST_NAME).is_file()
     original = proj.path("site") / "en/index.html"

@@ -49,7 +49,7 @@ from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
-    from i18npub.project import Project
+    from i18npub.layout import Layout
 
 APPROVED, MACHINE, UNTRANSLATED = EntryState.APPROVED, EntryState.MACHINE, EntryState.UNTRANSLATED
 OUTDATED, PSEUDO = EntryState.OUTDATED, EntryState.PSEUDO
@@ -147,7 +147,7 @@ entry_state = state_of  # the name older code and tests import
 
 def generator() -> str:
     """``X-Generator``: the pipeline says it wrote the file (it is not a translator)."""
-    from i18npub import __version__  # the package imports this module first
+    from i18npub._version import __version__
 
     return f"i18npub {__version__}"
 
@@ -616,26 +616,23 @@ def catalog_stats(catalog: POFile) -> CatalogStats:
     return stats
 
 
-# Project-level operations ----------------------------------------------------
+# An article's files ----------------------------------------------------------
 
 
-def write_template(project: Project, article: Article) -> POFile:
+def write_template(layout: Layout, article: Article, glossary: Glossary | None = None) -> POFile:
     """Write ``locales/templates/<slug>.pot`` atomically; return it."""
-    template = build_template(article, glossary=project.glossary())
-    atomic_write_text(project.template_path(article.slug), template.dumps(), durable=False)
+    template = build_template(article, glossary=glossary)
+    atomic_write_text(layout.template_path(article.slug), template.dumps(), durable=False)
     return template
 
 
-def update_catalogs(project: Project, article: Article, template: POFile) -> list[CatalogUpdate]:
-    """Create or merge every target language's catalog for ``article``."""
+def update_catalogs(
+    layout: Layout, languages: Iterable[str], article: Article, template: POFile
+) -> list[CatalogUpdate]:
+    """Create or merge each language's catalog for ``article``."""
     return [
         update_catalog(
-            project.catalog_path(article.slug, language), template, language, article.title
+            layout.catalog_path(article.slug, language), template, language, article.title
         )
-        for language in project.config.target_languages
+        for language in languages
     ]
-
-
-def iter_catalogs(project: Project, language: str) -> Iterable[tuple[str, Path]]:
-    for slug in project.slugs():
-        yield slug, project.catalog_path(slug, language)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from i18npub import __version__
+from i18npub._version import __version__
 from i18npub.errors import I18npubError
 from i18npub.project import IngestResult, Project, result_dict
 

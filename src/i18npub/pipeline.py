@@ -19,7 +19,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from i18npub.errors import I18npubError, is_retryable
 from i18npub.fsutil import atomic_write_text
 from i18npub.ingest import IngestError, iter_sources, load_source, read_draft
 from i18npub.lookup import sentence_count
-from i18npub.project import STATE_DIR, IngestResult
+from i18npub.project import STATE_DIR, IngestResult, Progress
 
 if TYPE_CHECKING:
     from i18npub.article import Article
@@ -39,9 +39,6 @@ STEPS = ("ingest", "translate", "publish")
 PUBLISH_POLICIES = ("changed", "always", "never")
 BUILD_STAMP = "build-stamp.json"
 _URL_RE = re.compile(r"^https?://", re.I)
-
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(step, done, total)`` after each unit of work."""
 
 
 class PipelineError(I18npubError, ValueError):

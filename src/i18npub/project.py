@@ -9,7 +9,7 @@ import os
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +55,6 @@ _log = logging.getLogger("i18npub")
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
-    from i18npub.pipeline import Progress
     from i18npub.pofile import POFile
     from i18npub.render import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
@@ -63,6 +62,8 @@ if TYPE_CHECKING:
 
 INGEST_LOCK = "ingest.lock"  # in the state folder: held while a source gets its article
 DRIFT_CACHE = "in-step.json"  # in the state folder: catalogs found in step with their template
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(step, done, total)`` after each unit of work."""
 
 
 class ProjectError(I18npubError):
@@ -412,8 +413,8 @@ class Project:
 
     def _write(self, article: Article) -> list[CatalogUpdate]:
         """Write the template, merge the catalogs, then save the article (last: it marks done)."""
-        template = write_template(self, article)
-        updates = update_catalogs(self, article, template)
+        template = write_template(self.layout, article, self.glossary())
+        updates = update_catalogs(self.layout, self.config.target_languages, article, template)
         if not any(update.error for update in updates):
             self.save_article(article)
         for update in updates:  # merged from the template: in step, no need to parse it again
@@ -549,7 +550,7 @@ class Project:
         """Render the site into ``out`` (default: the ``site`` folder); see ``i18npub.render``."""
         from i18npub.render import build_site
 
-        return build_site(self, out)
+        return build_site(self.layout, self.config.publish, out)
 
     # Quality checks ------------------------------------------------------------
 

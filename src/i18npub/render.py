@@ -52,7 +52,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from i18npub import __version__
+from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
 from i18npub.errors import I18npubError
@@ -68,7 +68,7 @@ from i18npub.publish import (
 from i18npub.wordbreak import word_breaks
 
 if TYPE_CHECKING:
-    from i18npub.project import Project
+    from i18npub.layout import Layout
 
 RENDER_VERSION = "2"  # bump when the same inputs should give different output
 VIEWS = ("en", "zh", "bilingual")
@@ -108,13 +108,14 @@ class BuildReport:
         return {**asdict(self), "out": str(self.out)}
 
 
-def build_site(project: Project, out: Path | str | None = None) -> BuildReport:
-    """Render ``project``'s site into ``out`` (default: the project's ``site`` folder)."""
+def build_site(
+    layout: Layout, settings: PublishSettings, out: Path | str | None = None
+) -> BuildReport:
+    """Render the project's site into ``out`` (default: the project's ``site`` folder)."""
     started = time.perf_counter()
-    settings = project.config.publish
-    folder = resolve_output(project, out)
-    theme = Theme(project.path("templates"), settings)
-    report = SiteBuilder(project, settings, theme, folder).build()
+    folder = resolve_output(layout, out)
+    theme = Theme(layout.folder("templates"), settings)
+    report = SiteBuilder(layout, settings, theme, folder).build()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -122,14 +123,14 @@ def build_site(project: Project, out: Path | str | None = None) -> BuildReport:
 # Output folder --------------------------------------------------------------------------------
 
 
-def resolve_output(project: Project, out: Path | str | None) -> Path:
+def resolve_output(layout: Layout, out: Path | str | None) -> Path:
     """The output folder, refused if replacing it could destroy anything but an old site."""
-    folder = project.path("site") if out is None else Path(out).expanduser().resolve()
+    folder = layout.folder("site") if out is None else Path(out).expanduser().resolve()
     for key in PROTECTED_FOLDERS:
-        protected = project.path(key)
+        protected = layout.folder(key)
         if folder == protected or protected in folder.parents or folder in protected.parents:
             raise BuildError(f"{folder}: refusing to build into or over the project's {key}/")
-    if folder == project.root or folder in project.root.parents:
+    if folder == layout.root or folder in layout.root.parents:
         raise BuildError(f"{folder}: refusing to replace the project folder or one above it")
     if folder.exists() and not folder.is_dir():
         raise BuildError(f"{folder}: exists and is not a folder")
@@ -398,10 +399,8 @@ def _hash(*parts: bytes | str) -> str:
 class SiteBuilder:
     """One build of one site; see the module docstring."""
 
-    def __init__(
-        self, project: Project, settings: PublishSettings, theme: Theme, out: Path
-    ) -> None:
-        self.project = project
+    def __init__(self, layout: Layout, settings: PublishSettings, theme: Theme, out: Path) -> None:
+        self.layout = layout
         self.settings = settings
         self.theme = theme
         self.out = out
@@ -459,7 +458,7 @@ class SiteBuilder:
         """The manifest of the site to reuse pages from: ``out``'s, else the project site's."""
         self.previous = self.out
         old = _read_manifest(self.out)
-        site = self.project.path("site")
+        site = self.layout.folder("site")
         if not old and site != self.out:
             old = _read_manifest(site)
             self.previous = site if old else self.out
@@ -602,13 +601,13 @@ class SiteBuilder:
         yield Output("robots.txt", _hash(robots), lambda: robots.encode())
 
     def _sources(self) -> Iterator[ArticleSource]:
-        for path in sorted(self.project.path("articles").glob("*.json")):
+        for path in sorted(self.layout.folder("articles").glob("*.json")):
             try:
                 slug = validate_slug(path.stem)
             except ValueError as error:
                 self.warnings.append(f"{path.name}: skipped: {error}")
                 continue
-            catalog_path = self.project.catalog_path(slug, self.settings.language)
+            catalog_path = self.layout.catalog_path(slug, self.settings.language)
             try:
                 article = path.read_bytes()
                 catalog = catalog_path.read_bytes() if catalog_path.is_file() else None
