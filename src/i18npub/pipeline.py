@@ -26,12 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 from i18npub.errors import I18npubError, is_retryable
 from i18npub.fsutil import atomic_write_text
-from i18npub.ingest import IngestError, iter_sources, load_source, read_draft
-from i18npub.lookup import sentence_count
+from i18npub.ingest import iter_sources
 from i18npub.project import STATE_DIR, IngestResult, Progress
 
 if TYPE_CHECKING:
-    from i18npub.article import Article
     from i18npub.project import Project
     from i18npub.translate import TranslateReport
 
@@ -536,10 +534,7 @@ def plan(project: Project, options: RunOptions) -> RunReport:
     """
     report = RunReport(str(project.root), options)
     if "ingest" in options.steps:
-        known = project.known_sources()
-        taken = {article.slug for article in known.values()}
-        sources = expand_sources(project, options.sources)
-        report.ingest = [_plan_ingest(project, source, known, taken) for source in sources]
+        report.ingest = project.plan_ingest(expand_sources(project, options.sources))
     if "translate" in options.steps:
         report.translate = [
             TranslateResult(slug, "planned", filled=untranslated_count(project, slug))
@@ -550,26 +545,6 @@ def plan(project: Project, options: RunOptions) -> RunReport:
         report.publish = _plan_publish(project, options, report)
     report.status = project.status()
     return report
-
-
-def _plan_ingest(
-    project: Project, source: str, known: dict[str, Article], taken: set[str]
-) -> IngestResult:
-    label = project.source_label(source)
-    previous = known.get(label)
-    if _URL_RE.match(source):
-        return IngestResult(label, "would fetch", previous.slug if previous else "")
-    try:
-        document = load_source(source, project.config.max_bytes, 0, label)
-        if previous and project.is_unchanged(previous, document, label):
-            return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
-        draft = read_draft(document, project.config.source_language)
-        article = project._article_from(draft, document, previous, taken)
-    except IngestError as error:
-        return IngestResult(label, "error", message=str(error))
-    taken.add(article.slug)
-    action = "would update" if previous else "would create"
-    return IngestResult(label, action, article.slug, sentence_count(article))
 
 
 def _plan_new_translations(

@@ -255,14 +255,47 @@ class Project:
             return label
         return self.source_label(str(self.root / label))
 
+    def plan_ingest(self, sources: Iterable[str]) -> list[IngestResult]:
+        """What ``ingest`` would do with each source (``would create``, ``would update``,
+        ``unchanged``, ``error``), writing nothing: the same reading, parsing and slug choice;
+        a URL is not fetched (``would fetch``)."""
+        known = self.known_sources()
+        index = _SourceIndex(known, {article.slug for article in known.values()})
+        return [self._plan_one(str(source), index) for source in sources]
+
+    def _plan_one(self, source: str, index: _SourceIndex) -> IngestResult:
+        label = self.source_label(source)
+        previous = index.known.get(label)
+        if source.lower().startswith(("http://", "https://")):
+            return IngestResult(label, "would fetch", previous.slug if previous else "")
+        try:
+            read = self._read_source(source, label, index, timeout=0)
+            if isinstance(read, IngestResult):
+                return read
+            article = self._article_from(*read, previous, index.taken)
+        except IngestError as error:
+            return IngestResult(label, "error", message=str(error), retryable=error.retryable)
+        index.taken.add(article.slug)
+        action = "would update" if previous else "would create"
+        return IngestResult(label, action, article.slug, sentence_count(article))
+
+    def _read_source(
+        self, source: str, label: str, index: _SourceIndex, timeout: float
+    ) -> IngestResult | tuple[Draft, SourceDocument]:
+        """Load and parse ``source`` (slow: outside the ingest lock), or say it is unchanged."""
+        document = load_source(source, self.config.max_bytes, timeout, label)
+        previous = index.known.get(label)
+        if previous and self.is_unchanged(previous, document, label):
+            return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
+        return read_draft(document, self.config.source_language), document
+
     def _ingest_one(self, source: str, index: _SourceIndex) -> IngestResult:
         label = self.source_label(source)
         try:
-            document = load_source(source, self.config.max_bytes, self.config.fetch_timeout, label)
-            previous = index.known.get(label)
-            if previous and self.is_unchanged(previous, document, label):
-                return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
-            draft = read_draft(document, self.config.source_language)  # slow: outside the lock
+            read = self._read_source(source, label, index, self.config.fetch_timeout)
+            if isinstance(read, IngestResult):
+                return read
+            draft, document = read
             with self._ingest_lock(index):
                 previous = index.known.get(label)  # another process may have ingested it
                 if previous and self.is_unchanged(previous, document, label):
