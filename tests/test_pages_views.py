@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from i18npub.publish import (
+from i18npub.serve import make_server, serve_in_thread
+from i18npub.site.views import (
     APPROVED,
     MACHINE,
     OUTDATED,
@@ -23,7 +24,6 @@ from i18npub.publish import (
     Sentence,
     tidy_english,
 )
-from i18npub.serve import make_server, serve_in_thread
 from i18npub.wordbreak import word_breaks, words
 
 from .sitekit import edit_catalog, machine, page, sample_project, text_of, untranslate

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from i18npub.project import Project
-from i18npub.render import MANIFEST_NAME, BuildError, build_site
+from i18npub.site import MANIFEST_NAME, BuildError, build_site
 
 from .sitekit import (
     SLUGS,

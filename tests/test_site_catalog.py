@@ -8,7 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from i18npub.render import THEME, load_ui_catalog
+from i18npub.site.theme import THEME, load_ui_catalog
 
 from .conftest import REPO, require_tool
 

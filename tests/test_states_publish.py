@@ -17,7 +17,7 @@ from i18npub.config import PublishSettings
 from i18npub.lookup import EntryState, state_of
 from i18npub.pipeline import RunOptions
 from i18npub.project import Project
-from i18npub.publish import catalog_entries, publish_article
+from i18npub.site.views import catalog_entries, publish_article
 
 ROLES = """---
 title: Port Annual Review

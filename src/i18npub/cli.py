@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from i18npub.pipeline import Progress, RunOptions, RunReport
-    from i18npub.render import BuildReport
+    from i18npub.site import BuildReport
 
 EXIT_FAILED = 1  # the command ran and something failed
 EXIT_USAGE = 2  # the command line is wrong (click uses 2 for its own usage errors too)

@@ -442,7 +442,7 @@ def _write_stamp(project: Project, fingerprint: str) -> None:
 
 def _site_marker(project: Project) -> str:
     """A hash of the built site's manifest: a deleted or replaced site no longer matches."""
-    from i18npub.render import MANIFEST_NAME
+    from i18npub.site import MANIFEST_NAME
 
     digest = hashlib.sha256()
     _feed_file(digest, project.path("site") / MANIFEST_NAME)

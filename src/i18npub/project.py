@@ -56,7 +56,7 @@ _log = logging.getLogger("i18npub")
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
     from i18npub.pofile import POFile
-    from i18npub.render import BuildReport
+    from i18npub.site import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
 
 
@@ -580,8 +580,8 @@ class Project:
     # Publishing ----------------------------------------------------------------
 
     def build(self, out: str | Path | None = None) -> BuildReport:
-        """Render the site into ``out`` (default: the ``site`` folder); see ``i18npub.render``."""
-        from i18npub.render import build_site
+        """Render the site into ``out`` (default: the ``site`` folder); see ``i18npub.site``."""
+        from i18npub.site import build_site
 
         return build_site(self.layout, self.config.publish, out)
 

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from babel import negotiate_locale
 
-from i18npub.render import CSP
+from i18npub.site.theme import CSP
 
 COOKIE = "i18npub_view"
 VIEWS = ("en", "zh", "bilingual")

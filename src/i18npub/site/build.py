@@ -25,47 +25,44 @@ Building into a folder without a previous build reuses pages from the project's 
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import errno
-import gettext
 import hashlib
 import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache, partial
-from io import BytesIO
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import babel
 import jinja2
-from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
 
 from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
-from i18npub.errors import I18npubError
 from i18npub.pofile import POSyntaxError, parse_po
-from i18npub.publish import (
+from i18npub.site.output import (
+    MANIFEST_NAME,
+    BuildError,
+    current_umask,
+    read_manifest,
+    resolve_output,
+    swap_in,
+)
+from i18npub.site.theme import Theme
+from i18npub.site.views import (
     UNLISTED,
     ArticleView,
-    Label,
     Summary,
     catalog_entries,
     publish_article,
 )
-from i18npub.wordbreak import word_breaks
 
 if TYPE_CHECKING:
     from i18npub.layout import Layout
@@ -73,23 +70,9 @@ if TYPE_CHECKING:
 RENDER_VERSION = "2"  # bump when the same inputs should give different output
 VIEWS = ("en", "zh", "bilingual")
 VIEW_LABELS = {"en": "English", "zh": "中文", "bilingual": "中英对照"}
-MANIFEST_NAME = ".i18npub-site.json"
-THEME = Path(__file__).with_name("theme")
 FEED_ENTRIES = 50
 IO_THREADS = 4  # file writes and links run beside rendering (syscalls release the GIL)
-CSP = (
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' https: data:; "
-    "base-uri 'none'; form-action 'none'"
-)
-# Characters XML 1.0 does not allow, even escaped (its "Char" production).
 XML_INVALID_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-PROTECTED_FOLDERS = ("content", "articles", "locales", "templates")
-_FORMAT_RE = re.compile(r"%\((\w+)\)s")
-_FORMAT_ANY_RE = re.compile(r"%\(\w+\)s|%%")
-
-
-class BuildError(I18npubError):
-    """The site cannot be built where asked (an unsafe or foreign output folder)."""
 
 
 @dataclass
@@ -118,218 +101,6 @@ def build_site(
     report = SiteBuilder(layout, settings, theme, folder).build()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
-
-
-# Output folder --------------------------------------------------------------------------------
-
-
-def resolve_output(layout: Layout, out: Path | str | None) -> Path:
-    """The output folder, refused if replacing it could destroy anything but an old site."""
-    folder = layout.folder("site") if out is None else Path(out).expanduser().resolve()
-    for key in PROTECTED_FOLDERS:
-        protected = layout.folder(key)
-        if folder == protected or protected in folder.parents or folder in protected.parents:
-            raise BuildError(f"{folder}: refusing to build into or over the project's {key}/")
-    if folder == layout.root or folder in layout.root.parents:
-        raise BuildError(f"{folder}: refusing to replace the project folder or one above it")
-    if folder.exists() and not folder.is_dir():
-        raise BuildError(f"{folder}: exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / MANIFEST_NAME).is_file():
-        raise BuildError(
-            f"{folder}: not empty and not a site built by i18npub; refusing to replace it"
-        )
-    return folder
-
-
-def swap_in(new: Path, out: Path) -> None:
-    """Put folder ``new`` at ``out`` in one step; afterwards ``new`` holds the previous site."""
-    if not out.exists():
-        os.rename(new, out)
-        return
-    if _exchange(new, out):
-        return
-    aside = new.with_name(new.name + ".old")  # no atomic exchange here: two quick renames
-    os.rename(out, aside)
-    try:
-        os.rename(new, out)
-    except OSError:
-        os.rename(aside, out)
-        raise
-    os.rename(aside, new)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically exchange two paths (Linux ``renameat2``); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    renameat2.argtypes += [ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange):
-        code = ctypes.get_errno()
-        if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
-            return False
-        raise OSError(code, os.strerror(code), str(second))
-    return True
-
-
-# Theme ----------------------------------------------------------------------------------------
-
-
-class Theme:
-    """Templates, static files and UI catalogs: the project's ``templates/`` over the built-in."""
-
-    def __init__(self, override: Path, settings: PublishSettings) -> None:
-        self.override = override
-        self.settings = settings
-        self._environments: dict[str, Environment] = {}
-
-    def file(self, relative: str) -> Path | None:
-        for folder in (self.override, THEME):
-            path = folder / relative
-            if path.is_file():
-                return path
-        return None
-
-    def files(self, folder: str = "") -> dict[str, Path]:
-        """Theme files under ``folder`` by relative path, overrides winning."""
-        found: dict[str, Path] = {}
-        for base in (THEME, self.override):
-            start = base / folder
-            if not start.is_dir():
-                continue
-            for path in sorted(start.rglob("*")):
-                relative = path.relative_to(base).as_posix()
-                if path.is_file() and "__pycache__" not in relative:
-                    found[relative] = path
-        return found
-
-    def digest(self) -> str:
-        hasher = hashlib.sha256()
-        for relative, path in sorted(self.files().items()):
-            hasher.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
-        return hasher.hexdigest()
-
-    def static(self) -> dict[str, bytes]:
-        return {
-            relative: path.read_bytes()
-            for relative, path in self.files("static").items()
-            if not Path(relative).name.startswith(".")
-        }
-
-    def translations(self, ui: str) -> gettext.NullTranslations:
-        """The UI catalog for ``ui`` ("en" needs none: the msgids are English)."""
-        if ui == "en":
-            return gettext.NullTranslations()
-        language = self.settings.language
-        for name in (language, language.split("_")[0]):
-            path = self.file(f"locales/{name}/LC_MESSAGES/site.po")
-            if path is not None:
-                return load_ui_catalog(path)
-        return gettext.NullTranslations()
-
-    def environment(self, ui: str) -> Environment:
-        """A Jinja2 environment whose UI strings are in ``ui`` ("en" or "zh")."""
-        if ui not in self._environments:
-            self._environments[ui] = self._new_environment(ui)
-        return self._environments[ui]
-
-    def _new_environment(self, ui: str) -> Environment:
-        env = Environment(
-            loader=FileSystemLoader([str(self.override), str(THEME)]),
-            autoescape=select_autoescape(("html", "xml")),
-            extensions=["jinja2.ext.i18n"],
-            trim_blocks=True,
-            lstrip_blocks=True,
-            undefined=StrictUndefined,
-            auto_reload=False,
-        )
-        translations = self.translations(ui)
-        env.install_gettext_callables(  # type: ignore[attr-defined]
-            *_escaping_callables(translations), newstyle=True
-        )
-        zh_gettext = _escaping_callables(self.translations("zh"))[0]
-        ui_tag = "en" if ui == "en" else self.settings.lang_tag
-        locale = "en" if ui == "en" else self.settings.language
-        env.filters["longdate"] = lambda day: _long_date(day, locale)
-        env.filters["wordbreaks"] = lambda text: word_breaks(
-            text, "zh_Hant" if self.settings.lang_tag == "zh-Hant" else "zh"
-        )
-        env.filters["byline_parts"] = byline_parts
-        env.globals.update(
-            site=self.settings,
-            ui_lang=ui_tag,
-            zh_tag=self.settings.lang_tag,
-            zh_=lambda message, **variables: zh_gettext(message) % variables,
-            csp=Markup(CSP),
-            label=lambda short, long, gap="": Label(short, long, gap, ui_tag),
-        )
-        return env
-
-
-_BYLINE_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*", re.I)
-
-
-def byline_parts(byline: str) -> list[str]:
-    """A byline's names and roles: "Staff reporter and Jane Doe" → two parts."""
-    return [part for part in _BYLINE_SPLIT_RE.split(byline.strip()) if part]
-
-
-def load_ui_catalog(path: Path) -> gettext.NullTranslations:
-    """Compile a UI catalog in memory: approved entries only, placeholders checked."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from babel.support import Translations
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle, ignore_obsolete=True)
-    for message in list(catalog):
-        if message.id and message.string and not _same_placeholders(message.id, message.string):
-            catalog.delete(message.id, message.context)
-    compiled = BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled)
-
-
-def _same_placeholders(msgid: str | Sequence[str], msgstr: str | Sequence[str]) -> bool:
-    """A translation may use only its msgid's ``%(name)s`` placeholders (and ``%%``)."""
-    ids = _texts(msgid)
-    allowed = {name for text in ids for name in _FORMAT_RE.findall(text)}
-    for text in _texts(msgstr):
-        if set(_FORMAT_RE.findall(text)) - allowed or "%" in _FORMAT_ANY_RE.sub("", text):
-            return False
-    return True
-
-
-def _texts(value: str | Sequence[str]) -> list[str]:
-    return [t or "" for t in value] if isinstance(value, tuple | list) else [str(value or "")]
-
-
-def _escaping_callables(
-    translations: gettext.NullTranslations,
-) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
-    """gettext/ngettext whose results are escaped: a catalog never injects HTML."""
-
-    def ugettext(message: str) -> Markup:
-        return escape(translations.gettext(message))
-
-    def ungettext(singular: str, plural: str, number: int) -> Markup:
-        return escape(translations.ngettext(singular, plural, number))
-
-    return ugettext, ungettext
-
-
-@lru_cache(maxsize=8192)
-def _long_date(day: Any, locale: str) -> str:
-    return format_date(day, "long", locale=locale)
-
-
-# Pages ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -457,10 +228,10 @@ class SiteBuilder:
     def _previous_build(self) -> dict[str, Any]:
         """The manifest of the site to reuse pages from: ``out``'s, else the project site's."""
         self.previous = self.out
-        old = _read_manifest(self.out)
+        old = read_manifest(self.out)
         site = self.layout.folder("site")
         if not old and site != self.out:
-            old = _read_manifest(site)
+            old = read_manifest(site)
             self.previous = site if old else self.out
         return old
 
@@ -490,7 +261,7 @@ class SiteBuilder:
             self._staging = Path(
                 tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".new", dir=self.out.parent)
             )
-            os.chmod(self._staging, 0o777 & ~_umask())
+            os.chmod(self._staging, 0o777 & ~current_umask())
         return self._staging
 
     def _target(self, relative: str) -> Path:
@@ -831,17 +602,3 @@ def _plain_join(pieces: list[tuple[str, str]]) -> str:
         text += piece
         previous = lang
     return text
-
-
-def _read_manifest(out: Path) -> dict[str, Any]:
-    with contextlib.suppress(OSError, ValueError):
-        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-        if isinstance(data, dict):
-            return data
-    return {}
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
