@@ -12,9 +12,12 @@ from typer.testing import CliRunner
 
 from i18npub.catalog import entry_state, provenance, read_catalog
 from i18npub.cli import app
+from i18npub.config import Config
+from i18npub.glossary import Glossary, Term
+from i18npub.layout import Layout
 from i18npub.project import Project, ProjectError
 from i18npub.qa import check_translation
-from i18npub.translate import protect, restore, split_text
+from i18npub.translate import Translator, protect, restore, split_text
 
 from .conftest import require_shared
 from .mt_servers import WMT, ProviderServer, closed_port_url, wmt_references
@@ -349,6 +352,17 @@ def test_glossary_terms_are_enforced_through_tokens(root: Path) -> None:
     template = project.template_path("marks").read_text(encoding="utf-8")
     assert "#. glossary: Madrid System = 马德里体系" in template
     assert "#. glossary: TikTok (keep as is)" in template
+
+
+def test_a_translator_needs_only_a_layout_a_config_and_a_glossary(root: Path) -> None:
+    project = configure(root, ["pseudo"])
+    add_article(project, "marks", "The firm used the Madrid System.")
+    config = Config.load(root / "i18npub.toml")
+    glossary = Glossary([Term("Madrid System", ("马德里体系",))])  # not the project's (empty)
+    report = Translator(Layout(root, config.paths), config, glossary).translate()
+    assert report.filled == 2 and report.chain == ["pseudo"]
+    translated = entries(project, "marks")["The firm used the Madrid System."].msgstr
+    assert "马德里体系" in translated
 
 
 def test_check_reports_translations_that_ignore_the_glossary(root: Path) -> None:

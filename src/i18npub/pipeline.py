@@ -480,11 +480,11 @@ def source_batches(project: Project, options: RunOptions) -> list[list[str]]:
 
 def check_engines(project: Project, engines: Iterable[str] = ()) -> None:
     """Raise PipelineError for an unknown engine before any article is tried."""
-    from i18npub.translate import TranslateError, Translator
+    from i18npub.translate import TranslateError
 
     chain = list(engines) or list(getattr(project.config, "engines", ()))
     try:
-        Translator(project).check_chain(chain)
+        project.translator().check_chain(chain)
     except TranslateError as error:
         raise PipelineError(str(error)) from error
 

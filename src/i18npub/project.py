@@ -463,7 +463,7 @@ class Project:
         """Per article and in total: segments and translation states per language."""
         from i18npub.translate import Awaiting
 
-        waiting = Awaiting.load(self)
+        waiting = Awaiting.load(self.layout.state)
         rows = []
         totals: dict[str, CatalogStats] = {
             lang: CatalogStats() for lang in self.config.target_languages
@@ -542,6 +542,15 @@ class Project:
                 raise ProjectError(str(error)) from error
         return self._glossary
 
+    def translator(self) -> Translator:
+        """The project's machine translator (one per project: engines and their cooldowns are
+        shared by every call)."""
+        if self._translator is None:
+            from i18npub.translate import Translator
+
+            self._translator = Translator(self.layout, self.config, self.glossary, warn=self.warn)
+        return self._translator
+
     def translate(
         self,
         engines: Iterable[str] | None = None,
@@ -555,10 +564,9 @@ class Project:
         leaves its sentences waiting, with the reason shown by ``status``. ``options``
         (``max_chars``, ``budget``, ``retry_rejected``): see ``Translator.translate``.
         """
-        from i18npub.translate import TranslateError, Translator
+        from i18npub.translate import TranslateError
 
-        if self._translator is None:
-            self._translator = Translator(self)
+        translator = self.translator()
         slugs, languages = list(slugs or ()), list(languages or ())
         known, targets = self.slugs(), self.config.target_languages
         self.merge_stale(  # a catalog saved from an old buffer gets its sentences back first
@@ -566,7 +574,7 @@ class Project:
             [lang for lang in languages if lang in targets] if languages else list(targets),
         )
         try:
-            return self._translator.translate(
+            return translator.translate(
                 list(engines) if engines else None,
                 list(slugs) if slugs else None,
                 list(languages) if languages else None,

@@ -35,7 +35,7 @@ class PseudoEngine(Engine):
 def pseudolocalize(text: str, wide: bool = False) -> str:
     """``text`` made visibly foreign, tokens and placeholders untouched."""
     from i18npub.article import PLACEHOLDER_RE
-    from i18npub.translate import TOKEN_RE
+    from i18npub.translate.tokens import TOKEN_RE
 
     out, position = [], 0
     for match in sorted(
