@@ -42,7 +42,8 @@ try:
 except ImportError:  # a checkout without an installed package
     sys.path.insert(0, str(ROOT / "src"))
 
-from i18npub.catalog import provenance, read_catalog  # noqa: E402
+from i18npub.catalog import read_catalog  # noqa: E402
+from i18npub.lookup import provenance  # noqa: E402
 from i18npub.project import Project  # noqa: E402
 from i18npub.qa import fix_chinese_typography  # noqa: E402
 from i18npub.risk import FLAG_AT  # noqa: E402

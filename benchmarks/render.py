@@ -27,12 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from i18npub.article import Article, Block, Segment, slugify  # noqa: E402
-from i18npub.catalog import (  # noqa: E402
-    build_template,
-    merge_template,
-    new_catalog,
-    set_machine_translation,
-)
+from i18npub.catalog import build_template, merge_template, new_catalog  # noqa: E402
+from i18npub.lookup import set_machine_translation  # noqa: E402
 from i18npub.project import Project  # noqa: E402
 
 WMT = REPO.parent / "shared" / "corpus" / "news" / "wmt22-news-en-zh.jsonl"

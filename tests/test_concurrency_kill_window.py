@@ -20,13 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from i18npub.catalog import (
-    CatalogError,
-    edit_catalog,
-    read_catalog,
-    set_machine_translation,
-    update_catalog,
-)
+from i18npub.catalog import CatalogError, edit_catalog, read_catalog, update_catalog
+from i18npub.lookup import set_machine_translation
 from i18npub.pofile import POFile
 from i18npub.project import Project
 

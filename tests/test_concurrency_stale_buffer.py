@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from i18npub import pipeline
-from i18npub.catalog import entry_state, read_catalog
+from i18npub.catalog import read_catalog
+from i18npub.lookup import state_of
 from i18npub.pipeline import RunOptions
 from i18npub.project import Project
 
@@ -76,7 +77,7 @@ def test_ingest_merges_a_catalog_saved_from_an_old_buffer_again(tmp_path: Path) 
     [again] = project.ingest([source])
     assert again.action == "updated", again  # not "unchanged"
     entries = {e.msgid: e for e in read_catalog(path).entries}
-    assert not entries[ADDED].obsolete and entry_state(entries[ADDED]) == "untranslated"
+    assert not entries[ADDED].obsolete and state_of(entries[ADDED]) == "untranslated"
     assert entries[REMOVED].obsolete  # the removed sentence is obsolete again
     assert entries["Ms. Lee said the vote was close."].msgstr == "李女士说票数接近。"
     assert not entries["Ms. Lee said the vote was close."].fuzzy
@@ -95,6 +96,6 @@ def test_translate_fills_a_sentence_missing_from_an_old_buffer(tmp_path: Path) -
         path = _stale_save(project, tmp_path / "ferry.md")
         report = project.translate()
     entries = {e.msgid: e for e in read_catalog(path).entries}
-    assert report.filled == 1 and entry_state(entries[ADDED]) == "machine"
+    assert report.filled == 1 and state_of(entries[ADDED]) == "machine"
     assert entries["Ms. Lee said the vote was close."].msgstr == "李女士说票数接近。"
     assert entries[REMOVED].obsolete

@@ -24,7 +24,8 @@ import pytest
 
 from i18npub import catalog as catalog_module
 from i18npub import fsutil
-from i18npub.catalog import edit_catalog, read_catalog, set_machine_translation
+from i18npub.catalog import edit_catalog, read_catalog
+from i18npub.lookup import set_machine_translation
 from i18npub.pofile import POFile
 from i18npub.project import Project
 
@@ -268,7 +269,8 @@ _HOLD = """
 import os, sys, time
 from pathlib import Path
 from i18npub import fsutil
-from i18npub.catalog import edit_catalog, set_machine_translation
+from i18npub.catalog import edit_catalog
+from i18npub.lookup import set_machine_translation
 
 path, flag = Path(sys.argv[1]), Path(sys.argv[2])
 real_link = os.link

@@ -8,7 +8,8 @@ import threading
 import time
 from pathlib import Path
 
-from i18npub.catalog import CatalogBusy, edit_catalog, read_catalog, set_machine_translation
+from i18npub.catalog import CatalogBusy, edit_catalog, read_catalog
+from i18npub.lookup import set_machine_translation
 from i18npub.pofile import POFile
 from i18npub.project import Project
 

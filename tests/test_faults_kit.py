@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from i18npub.catalog import entry_state, read_catalog
+from i18npub.catalog import read_catalog
+from i18npub.lookup import state_of
 from i18npub.pofile import parse_po
 from i18npub.project import Project
 from i18npub.translate import protect
@@ -105,7 +106,7 @@ def catalog_states(project: Project) -> dict[tuple[str, str], tuple[str, str]]:
         catalog = parse_po(path.read_bytes().decode("utf-8"), str(path))
         for entry in catalog.entries:
             if entry.msgid and not entry.obsolete:
-                states[(slug, entry.msgid)] = (entry_state(entry), entry.msgstr)
+                states[(slug, entry.msgid)] = (state_of(entry), entry.msgstr)
     return states
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from i18npub.catalog import provenance, read_catalog
+from i18npub.catalog import read_catalog
 from i18npub.cli import app
+from i18npub.lookup import provenance
 from i18npub.project import Project
 from i18npub.review import SCHEMA, review_queue
 from i18npub.risk import FLAG_AT, assess

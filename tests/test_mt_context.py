@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from i18npub.catalog import provenance, read_catalog
+from i18npub.catalog import read_catalog
 from i18npub.engines.openai import split_numbered
+from i18npub.lookup import provenance
 from i18npub.project import Project
 
 from .conftest import require_shared

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from i18npub.catalog import provenance, read_catalog
+from i18npub.catalog import read_catalog
 from i18npub.cli import app
+from i18npub.lookup import provenance
 from i18npub.pofile import POEntry
 from i18npub.project import Project
 

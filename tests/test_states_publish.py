@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from i18npub import pipeline
 from i18npub.article import Article
-from i18npub.catalog import read_catalog, set_machine_translation
+from i18npub.catalog import read_catalog
 from i18npub.cli import app
 from i18npub.config import PublishSettings
-from i18npub.lookup import EntryState, state_of
+from i18npub.lookup import EntryState, set_machine_translation, state_of
 from i18npub.pipeline import RunOptions
 from i18npub.project import Project
 from i18npub.site.views import catalog_entries, publish_article

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from i18npub.catalog import entry_state, provenance, read_catalog
+from i18npub.catalog import read_catalog
 from i18npub.cli import app
 from i18npub.config import Config
 from i18npub.glossary import Glossary, Term
 from i18npub.layout import Layout
+from i18npub.lookup import provenance, state_of
 from i18npub.project import Project, ProjectError
 from i18npub.qa import check_translation
 from i18npub.translate import Translator, protect, restore, split_text
@@ -424,7 +425,7 @@ def test_memory_reuses_approved_translations_exact_and_fuzzy(root: Path) -> None
         "old",
     )
     fuzzy = got["The harbour authority opened the new pier on Sunday."]
-    assert fuzzy.msgstr == "港务局周一启用了新码头。" and entry_state(fuzzy) == "machine"
+    assert fuzzy.msgstr == "港务局周一启用了新码头。" and state_of(fuzzy) == "machine"
     assert provenance(fuzzy)["match"] == "fuzzy" and 90 <= float(provenance(fuzzy)["score"]) < 100
     assert report.pending == 2  # the unrelated sentence and the title
 
@@ -495,7 +496,7 @@ def test_a_translators_edit_during_translation_is_kept(root: Path) -> None:
         report = project.translate()
     got = entries(project, "ferry")
     assert got["The ferry opened on Monday."].msgstr == "译者的译文。"
-    assert entry_state(got["The ferry opened on Monday."]) == "approved"
+    assert state_of(got["The ferry opened on Monday."]) == "approved"
     assert report.filled == 3 and all(e.msgstr for e in got.values())
 
 

@@ -31,9 +31,6 @@ from typing import TYPE_CHECKING
 from i18npub.article import Article, Block, Segment
 from i18npub.errors import I18npubError
 from i18npub.fsutil import LockTimeout, atomic_write_text, recover, replace_if_unchanged
-from i18npub.lookup import (  # provenance and states are re-exported for older imports
-    PROVENANCE_PREFIX as PROVENANCE_PREFIX,
-)
 from i18npub.lookup import (
     ArticleKeys,
     EntryState,
@@ -43,8 +40,6 @@ from i18npub.lookup import (
     rebase_machine_source,
     state_of,
 )
-from i18npub.lookup import provenance as provenance
-from i18npub.lookup import set_machine_translation as set_machine_translation
 from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
 
 if TYPE_CHECKING:
@@ -140,9 +135,6 @@ def _stamp(moment: dt.datetime | None = None) -> str:
 
 
 # Catalog states and provenance (decided in i18npub.lookup) ------------------
-
-
-entry_state = state_of  # the name older code and tests import
 
 
 def generator() -> str:

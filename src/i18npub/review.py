@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from i18npub.catalog import MACHINE, CatalogError, entry_state, provenance, read_catalog
+from i18npub.catalog import MACHINE, CatalogError, read_catalog
+from i18npub.lookup import provenance, state_of
 from i18npub.qa import check_translation
 from i18npub.risk import FLAG_AT, assess
 
@@ -95,7 +96,7 @@ def review_queue(
                 continue
             shown = _relative(project, path)
             for entry in catalog.entries:
-                if entry.obsolete or entry_state(entry) != MACHINE:
+                if entry.obsolete or state_of(entry) != MACHINE:
                     continue
                 score, flags = _risk(entry, language, glossary.terms_in(entry.msgid, language))
                 engine = provenance(entry).get("engine", "")

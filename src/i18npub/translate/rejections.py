@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from i18npub.article import text_hash
-from i18npub.catalog import PROVENANCE_PREFIX, provenance
+from i18npub.lookup import PROVENANCE_PREFIX, provenance
 from i18npub.translate.cache import now_iso, open_database
 
 if TYPE_CHECKING:

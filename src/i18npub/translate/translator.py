@@ -17,16 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from i18npub.catalog import (
-    CatalogError,
-    edit_catalog,
-    read_catalog,
-    set_machine_translation,
-    stamp_machine_revision,
-)
+from i18npub.catalog import CatalogError, edit_catalog, read_catalog, stamp_machine_revision
 from i18npub.engines import ENGINE_TYPES, create_engine
 from i18npub.engines.base import Answer, Engine, EngineContext, EngineError, Limits
 from i18npub.errors import I18npubError
+from i18npub.lookup import set_machine_translation
 from i18npub.qa import (
     Issue,
     acceptance_issues,
