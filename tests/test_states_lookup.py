@@ -6,7 +6,14 @@ from pathlib import Path
 
 from i18npub.article import Article, Block, Segment
 from i18npub.catalog import build_template, read_catalog
-from i18npub.lookup import ArticleKeys, EntryState, set_machine_translation, state_of
+from i18npub.lookup import (
+    ArticleKeys,
+    EntryState,
+    is_fillable,
+    mark_outdated,
+    set_machine_translation,
+    state_of,
+)
 from i18npub.pofile import POEntry
 from i18npub.project import Project
 
@@ -31,6 +38,32 @@ def test_states_of_entries() -> None:
         "pseudo",
         "untranslated",
     ]
+
+
+def test_only_current_singular_untranslated_entries_are_filled_by_engines() -> None:
+    entry = POEntry(msgid="Ferries resume on Monday.")
+    assert is_fillable(entry)
+    entry.fuzzy = True  # an empty fuzzy entry is still untranslated
+    assert is_fillable(entry)
+    entry.msgstr = "渡轮周一恢复。"
+    assert not is_fillable(entry)
+    assert not is_fillable(POEntry(msgid="Old line.", obsolete=True))
+    assert not is_fillable(POEntry(msgid="one ferry", msgid_plural="%d ferries"))
+
+
+def test_a_carried_translation_is_outdated_and_remembers_its_first_text() -> None:
+    old = POEntry(msgid="Ferries resume on Monday.", msgstr="渡轮周一恢复。")
+    new = POEntry(msgid="Ferries resume on Tuesday.")
+    mark_outdated(new, old)
+    assert (state_of(new), new.msgstr, new.previous_msgid) == (
+        EntryState.OUTDATED,
+        "渡轮周一恢复。",
+        "Ferries resume on Monday.",
+    )
+    newer = POEntry(msgid="Ferries resume on Wednesday.")
+    mark_outdated(newer, new)
+    assert newer.previous_msgid == "Ferries resume on Monday."
+    assert newer.flags.count("fuzzy") == 1
 
 
 def test_machine_draft_of_another_text_is_outdated() -> None:

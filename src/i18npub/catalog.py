@@ -37,6 +37,7 @@ from i18npub.lookup import (
     Key,
     entry_key,
     is_approved,
+    mark_outdated,
     rebase_machine_source,
     state_of,
 )
@@ -296,15 +297,14 @@ def _new_entry(template_entry: POEntry, vanished: list[POEntry], report: MergeRe
 
 def _carry(entry: POEntry, old: POEntry, trivial: bool) -> None:
     """Give ``entry`` the translation of ``old``: as it was if trivially equal, else outdated."""
-    entry.msgstr = old.msgstr
     entry.translator_comments = list(old.translator_comments)
     if trivial:
+        entry.msgstr = old.msgstr
         entry.flags = list(old.flags)
         entry.previous_msgid = old.previous_msgid
         rebase_machine_source(entry, old)
     else:
-        entry.flags = [*[f for f in old.flags if f != "fuzzy"], "fuzzy"]
-        entry.previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
+        mark_outdated(entry, old)
 
 
 def _best(candidates: list[POEntry], template_entry: POEntry) -> POEntry:

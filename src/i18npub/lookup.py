@@ -150,6 +150,24 @@ def is_approved(entry: POEntry) -> bool:
     return not entry.obsolete and state_of(entry) is EntryState.APPROVED
 
 
+def is_fillable(entry: POEntry) -> bool:
+    """An entry machine translation may fill: current, singular and untranslated."""
+    return (
+        bool(entry.msgid)
+        and not entry.obsolete
+        and not entry.msgid_plural
+        and state_of(entry) is EntryState.UNTRANSLATED
+    )
+
+
+def mark_outdated(entry: POEntry, old: POEntry) -> None:
+    """Carry ``old``'s translation onto ``entry`` (whose text changed) as outdated: fuzzy, with
+    the text it was made for as ``#| msgid`` (the first such text, if it was outdated already)."""
+    entry.msgstr = old.msgstr
+    entry.flags = [*[f for f in old.flags if f != "fuzzy"], "fuzzy"]
+    entry.previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
+
+
 def outdated_reason(entry: POEntry) -> str:
     """Why an outdated entry needs a translator, in a translator's words."""
     if entry.previous_msgid is not None:

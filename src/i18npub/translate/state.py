@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from i18npub.fsutil import atomic_write_text
+from i18npub.lookup import is_fillable
 
 if TYPE_CHECKING:
     from i18npub.pofile import POEntry, POFile
@@ -72,9 +73,7 @@ class TranslateState:
 
 def untranslated(catalog: POFile) -> Iterator[POEntry]:
     """The entries machine translation may fill: singular, current, with an empty msgstr."""
-    for entry in catalog.entries:
-        if entry.msgid and not entry.obsolete and not entry.msgstr and not entry.msgid_plural:
-            yield entry
+    return (entry for entry in catalog.entries if is_fillable(entry))
 
 
 # Status ----------------------------------------------------------------------
