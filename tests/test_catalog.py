@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from i18npub.catalog import APPROVED, MACHINE, OUTDATED, UNTRANSLATED, read_catalog
-from i18npub.lookup import provenance, set_machine_translation, state_of
+from i18npub.catalog import read_catalog
+from i18npub.lookup import EntryState, provenance, set_machine_translation, state_of
 from i18npub.project import Project
 
 from .conftest import require_tool
@@ -82,7 +82,7 @@ def test_new_catalog_header_and_states(project: Project, story: Path) -> None:
     metadata = catalog.metadata()
     assert metadata["Language"] == "zh_CN"
     assert metadata["Plural-Forms"] == "nplurals=1; plural=0;"
-    assert {state_of(e) for e in catalog.entries} == {UNTRANSLATED}
+    assert {state_of(e) for e in catalog.entries} == {EntryState.UNTRANSLATED}
 
 
 def test_written_catalogs_pass_msgfmt_check(project: Project, story: Path, tmp_path: Path) -> None:
@@ -105,8 +105,8 @@ def test_unchanged_segments_keep_translation_and_state(project: Project, story: 
     _edit(project, story, "Tickets cost $2.50.", "Tickets cost $2.50. Bikes ride free.")
     entries = _entries(project)
     assert entries["Tickets cost $2.50."].msgstr == "票价为2.50美元。"
-    assert state_of(entries["Tickets cost $2.50."]) == APPROVED
-    assert state_of(entries["Bikes ride free."]) == UNTRANSLATED
+    assert state_of(entries["Tickets cost $2.50."]) == EntryState.APPROVED
+    assert state_of(entries["Bikes ride free."]) == EntryState.UNTRANSLATED
 
 
 def test_changed_sentence_keeps_old_translation_as_fuzzy_with_previous_msgid(
@@ -117,7 +117,7 @@ def test_changed_sentence_keeps_old_translation_as_fuzzy_with_previous_msgid(
     entry = _entries(project)["Tickets cost $3.10."]
     assert (entry.msgstr, state_of(entry), entry.previous_msgid) == (
         "票价为2.50美元。",
-        OUTDATED,
+        EntryState.OUTDATED,
         "Tickets cost $2.50.",
     )
 
@@ -140,7 +140,7 @@ def test_trivial_change_keeps_the_approved_translation(
     entries = _entries(project)
     new_msgid = " ".join(new.split())
     assert entries[new_msgid].msgstr == APPROVED_ZH[old]
-    assert state_of(entries[new_msgid]) == APPROVED
+    assert state_of(entries[new_msgid]) == EntryState.APPROVED
 
 
 def test_removed_segment_becomes_obsolete_and_comes_back(project: Project, story: Path) -> None:
@@ -150,7 +150,11 @@ def test_removed_segment_becomes_obsolete_and_comes_back(project: Project, story
     assert gone.obsolete and gone.msgstr == "李先生在船上。"
     _edit(project, story, "on Saturday. ", "on Saturday. Mr. Lee was on board.")
     back = _entries(project)["Mr. Lee was on board."]
-    assert (back.msgstr, state_of(back), back.obsolete) == ("李先生在船上。", APPROVED, False)
+    assert (back.msgstr, state_of(back), back.obsolete) == (
+        "李先生在船上。",
+        EntryState.APPROVED,
+        False,
+    )
 
 
 def test_changed_then_reverted_sentence_gets_its_approved_translation_back(
@@ -160,7 +164,7 @@ def test_changed_then_reverted_sentence_gets_its_approved_translation_back(
     _edit(project, story, "Tickets cost $2.50.", "Tickets cost $3.10.")
     _edit(project, story, "Tickets cost $3.10.", "Tickets cost $2.50.")
     entry = _entries(project)["Tickets cost $2.50."]
-    assert (entry.msgstr, state_of(entry)) == ("票价为2.50美元。", APPROVED)
+    assert (entry.msgstr, state_of(entry)) == ("票价为2.50美元。", EntryState.APPROVED)
 
 
 def test_machine_provenance_round_trips(project: Project, story: Path) -> None:
@@ -170,7 +174,7 @@ def test_machine_provenance_round_trips(project: Project, story: Path) -> None:
     entry = read_catalog(_po(project)).entries[0]
     record = provenance(entry)
     assert (record["kind"], record["engine"], record["score"]) == ("machine", "libre", "0.91")
-    assert state_of(entry) == MACHINE
+    assert state_of(entry) == EntryState.MACHINE
 
 
 def test_reingest_and_resave_are_byte_identical(project: Project, story: Path) -> None:

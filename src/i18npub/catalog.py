@@ -47,8 +47,6 @@ if TYPE_CHECKING:
     from i18npub.glossary import Glossary
     from i18npub.layout import Layout
 
-APPROVED, MACHINE, UNTRANSLATED = EntryState.APPROVED, EntryState.MACHINE, EntryState.UNTRANSLATED
-OUTDATED, PSEUDO = EntryState.OUTDATED, EntryState.PSEUDO
 FUZZY_MATCH_THRESHOLD = 60.0  # rapidfuzz ratio (0-100) for carrying an old translation
 MAX_WRITE_ATTEMPTS = 20
 BUSY_WAIT = 5.0  # seconds a read waits while another process has the catalog aside
@@ -592,7 +590,7 @@ class CatalogStats:
         return {**self.__dict__, "percent_approved": self.percent_approved}
 
 
-STATS_BUCKETS = {PSEUDO: MACHINE}
+STATS_BUCKETS = {EntryState.PSEUDO: EntryState.MACHINE}
 
 
 def catalog_stats(catalog: POFile) -> CatalogStats:

@@ -378,8 +378,8 @@ def memory_version(project: Project, engines: Iterable[str] = ()) -> str:
     kinds = [str(settings.engine_table(name).get("type", name)) for name in chain]
     if "memory" not in kinds:
         return ""
-    from i18npub.catalog import APPROVED, CatalogError, read_catalog
-    from i18npub.lookup import state_of
+    from i18npub.catalog import CatalogError, read_catalog
+    from i18npub.lookup import is_approved
 
     digest = hashlib.sha256()
     for language in project.config.target_languages:
@@ -389,7 +389,7 @@ def memory_version(project: Project, engines: Iterable[str] = ()) -> str:
             except (OSError, CatalogError):
                 continue
             for entry in catalog.entries:
-                if not entry.obsolete and state_of(entry) == APPROVED:
+                if is_approved(entry):
                     _feed(digest, language, entry.msgctxt or "", entry.msgid, entry.msgstr)
     return digest.hexdigest()
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from i18npub.catalog import MACHINE, CatalogError, read_catalog
-from i18npub.lookup import provenance, state_of
+from i18npub.catalog import CatalogError, read_catalog
+from i18npub.lookup import EntryState, provenance, state_of
 from i18npub.qa import check_translation
 from i18npub.risk import FLAG_AT, assess
 
@@ -96,7 +96,7 @@ def review_queue(
                 continue
             shown = _relative(project, path)
             for entry in catalog.entries:
-                if entry.obsolete or state_of(entry) != MACHINE:
+                if entry.obsolete or state_of(entry) is not EntryState.MACHINE:
                     continue
                 score, flags = _risk(entry, language, glossary.terms_in(entry.msgid, language))
                 engine = provenance(entry).get("engine", "")
