@@ -96,7 +96,7 @@ def run_library(project_dir: Path, engine: str) -> Callable[[], object]:
 def run_flow(
     project_dir: Path, engine: str, task_runner: str, workers: int
 ) -> Callable[[], object]:
-    from flows.pipeline import pipeline as flow
+    from i18npub.orchestrate.flows import pipeline as flow
 
     def call() -> object:
         state = flow(
@@ -132,7 +132,7 @@ def libre_server(latency: float) -> contextlib.AbstractContextManager[Any]:
 
 
 def start_server(scratch: Path) -> float:
-    from flows.server import LocalServer
+    from i18npub.orchestrate.server import LocalServer
 
     server = LocalServer(scratch / "prefect-home")
     seconds, _ = timed(server.start)

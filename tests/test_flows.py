@@ -5,6 +5,7 @@ Dask runner, ``i18npub run --prefect``, and a deployment run by a process worker
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -39,7 +40,7 @@ ARTICLE_HTML = (
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One server for the module; this process and its children talk to it."""
-    from flows.server import LocalServer
+    from i18npub.orchestrate.server import LocalServer
 
     home = tmp_path_factory.mktemp("prefect-home")
     server = LocalServer(home, settings={"PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"})
@@ -52,7 +53,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url, PREFECT_HOME: str(home)}):
             yield server
-            from flows.local import drain_prefect_clients
+            from i18npub.orchestrate.local import drain_prefect_clients
 
             drain_prefect_clients()
     finally:
@@ -81,12 +82,36 @@ def artifacts_of(flow_run_id: Any) -> dict[str, Any]:
         return {a.key: a for a in client.read_artifacts(artifact_filter=run_filter)}
 
 
+def logs_of(flow_run_id: Any) -> list[str]:
+    """The messages the flow run and its task runs logged (queued ones sent first)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    from i18npub.orchestrate.local import drain_prefect_clients
+
+    drain_prefect_clients()
+    run_filter = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+    with get_client(sync_client=True) as client:
+        return [log.message for log in client.read_logs(log_filter=run_filter)]
+
+
+def task_states_of(flow_run_id: Any) -> dict[str, str]:
+    """``{task run name: state name}`` of a flow run."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    run_filter = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs(flow_run_filter=run_filter)
+    return {run.name: run.state.name for run in task_runs if run.state}
+
+
 def test_pipeline_flow_runs_tasks_and_records_artifacts(
     prefect_server: Any, newsroom: Project
 ) -> None:
-    from flows import pipeline
+    from i18npub.orchestrate import flows
 
-    state = pipeline.pipeline(str(newsroom.root), engines=["pseudo"], return_state=True)
+    state = flows.pipeline(str(newsroom.root), engines=["pseudo"], return_state=True)
     report = state.result()
     assert state.is_completed() and report.ok
     assert {r.action for r in report.translate} == {"translated"}
@@ -104,44 +129,48 @@ def test_pipeline_flow_runs_tasks_and_records_artifacts(
     site_link = artifacts["i18npub-newsroom-site"].data
     assert (newsroom.path("site") / "index.html").as_uri() in site_link
     assert "6 segments machine-translated" in artifacts["i18npub-newsroom-summary"].data
+    logs = logs_of(state.state_details.flow_run_id)
+    assert "tea-exports-rise: 3 filled, 0 rejected by the checks, 0 still untranslated" in logs
+    assert any(line.startswith("created tea-exports-rise <- ") for line in logs)
+    assert any(line.startswith("site built: ") for line in logs)
 
 
 def test_dry_run_and_publish_flows(prefect_server: Any, newsroom: Project) -> None:
-    from flows import pipeline
+    from i18npub.orchestrate import flows
 
-    plan = pipeline.pipeline(str(newsroom.root), dry_run=True, return_state=True)
+    plan = flows.pipeline(str(newsroom.root), dry_run=True, return_state=True)
     assert plan.is_completed() and plan.message.startswith("dry run: ")
     assert {r.action for r in plan.result().ingest} == {"would create"}
     assert not newsroom.slugs()
     keys = set(artifacts_of(plan.state_details.flow_run_id))
     assert keys == {"i18npub-newsroom-plan", "i18npub-newsroom-plan-summary"}
-    pipeline.ingest(str(newsroom.root), return_state=True)
-    published = pipeline.publish(str(newsroom.root), return_state=True).result()
+    flows.ingest(str(newsroom.root), return_state=True)
+    published = flows.publish(str(newsroom.root), return_state=True).result()
     assert published.publish.action == "built"
-    again = pipeline.publish(str(newsroom.root), policy="changed", return_state=True)
+    again = flows.publish(str(newsroom.root), policy="changed", return_state=True)
     assert again.result().publish.action == "unchanged"
 
 
 def test_unchanged_articles_are_cache_hits(prefect_server: Any, newsroom: Project) -> None:
-    from flows import pipeline
+    from i18npub.orchestrate import flows
 
     # The memory engine finds nothing here, so both articles stay untranslated: a second
     # run asks again only for the article whose source changed.
-    first = pipeline.pipeline(str(newsroom.root), publish="never", return_state=True).result()
+    first = flows.pipeline(str(newsroom.root), publish="never", return_state=True).result()
     assert {r.action for r in first.translate} == {"unchanged"}
     source = newsroom.path("content") / "ferry.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nA band played.\n", "utf-8")
-    second = pipeline.pipeline(str(newsroom.root), publish="never", return_state=True).result()
+    second = flows.pipeline(str(newsroom.root), publish="never", return_state=True).result()
     actions = {r.slug: r.action for r in second.translate}
     assert actions == {"solar-ferry-sails": "unchanged", "tea-exports-rise": "cached"}
-    forced = pipeline.translate(str(newsroom.root), refresh_cache=True, return_state=True)
+    forced = flows.translate(str(newsroom.root), refresh_cache=True, return_state=True)
     assert {r.action for r in forced.result().translate} == {"unchanged"}
 
 
 def test_a_failed_article_fails_the_run_and_a_rerun_finishes(
     prefect_server: Any, newsroom: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows import pipeline
+    from i18npub.orchestrate import flows
 
     real = Project.translate
 
@@ -151,15 +180,18 @@ def test_a_failed_article_fails_the_run_and_a_rerun_finishes(
         return real(self, engines, slugs, languages)
 
     monkeypatch.setattr(Project, "translate", flaky)
-    state = pipeline.pipeline(str(newsroom.root), engines=["pseudo"], return_state=True)
+    state = flows.pipeline(str(newsroom.root), engines=["pseudo"], return_state=True)
     report = state.result(raise_on_failure=False).report
     assert state.is_failed() and "1 error(s)" in state.message
     assert report.errors() == ["tea-exports-rise: disk full"]
+    tasks = task_states_of(state.state_details.flow_run_id)
+    assert tasks["translate tea-exports-rise"] == "Failed"
+    assert tasks["translate solar-ferry-sails"] == "Completed"
     assert report.publish.action == "skipped" and not newsroom.path("site").exists()
     assert not [f for f in newsroom.check() if f.check in ("syntax", "catalog")]
 
     monkeypatch.setattr(Project, "translate", real)
-    again = pipeline.pipeline(str(newsroom.root), engines=["pseudo"], return_state=True)
+    again = flows.pipeline(str(newsroom.root), engines=["pseudo"], return_state=True)
     assert again.is_completed()
     assert [r.slug for r in again.result().translate] == ["tea-exports-rise"]
     assert (newsroom.path("site") / "index.html").is_file()
@@ -168,18 +200,37 @@ def test_a_failed_article_fails_the_run_and_a_rerun_finishes(
 def test_an_offline_engine_leaves_sentences_awaiting_and_is_asked_again(
     prefect_server: Any, newsroom: Project
 ) -> None:
-    from flows import pipeline
+    from i18npub.orchestrate import flows
 
     from .mt_servers import closed_port_url
 
     with (newsroom.root / "i18npub.toml").open("a", encoding="utf-8") as config:
         config.write(f'\n[engines.libre]\nurl = "{closed_port_url()}"\nretries = 0\n')
-    first = pipeline.pipeline(str(newsroom.root), engines=["libre"], return_state=True)
+    first = flows.pipeline(str(newsroom.root), engines=["libre"], return_state=True)
     report = first.result()
     assert first.is_completed() and {r.action for r in report.translate} == {"awaiting"}
+    waits = [m for m in logs_of(first.state_details.flow_run_id) if "sentence(s) wait: " in m]
+    assert len(waits) == 2 and all("libre: " in line for line in waits)
     assert report.publish.action == "built"  # with the English text where Chinese waits
-    again = pipeline.translate(str(newsroom.root), engines=["libre"], return_state=True)
+    again = flows.translate(str(newsroom.root), engines=["libre"], return_state=True)
     assert {r.action for r in again.result().translate} == {"awaiting"}  # not "cached"
+
+
+def test_a_source_that_fails_fails_its_task_and_the_others_are_kept(
+    prefect_server: Any, newsroom: Project
+) -> None:
+    from i18npub.orchestrate import flows
+
+    (newsroom.path("content") / "blank.md").write_text("", encoding="utf-8")
+    state = flows.ingest(str(newsroom.root), return_state=True)
+    report = state.result(raise_on_failure=False).report
+    assert state.is_failed() and "1 error(s)" in state.message
+    actions = {Path(r.source).name: r.action for r in report.ingest}
+    assert actions == {"blank.md": "error", "ferry.md": "created", "tea.md": "created"}
+    assert set(task_states_of(state.state_details.flow_run_id).values()) == {"Failed"}
+    assert sorted(newsroom.slugs()) == ["solar-ferry-sails", "tea-exports-rise"]
+    logs = logs_of(state.state_details.flow_run_id)
+    assert any("blank.md" in line and "empty source" in line for line in logs)
 
 
 class FlakyArticleHandler(BaseHTTPRequestHandler):
@@ -203,13 +254,13 @@ class FlakyArticleHandler(BaseHTTPRequestHandler):
 
 
 def test_a_url_that_fails_once_is_retried(prefect_server: Any, newsroom: Project) -> None:
-    from flows import pipeline
+    from i18npub.orchestrate import flows
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyArticleHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/port.html"
     try:
-        state = pipeline.ingest(str(newsroom.root), sources=[url], return_state=True)
+        state = flows.ingest(str(newsroom.root), sources=[url], return_state=True)
     finally:
         server.shutdown()
     [result] = state.result().ingest
@@ -217,17 +268,27 @@ def test_a_url_that_fails_once_is_retried(prefect_server: Any, newsroom: Project
     assert FlakyArticleHandler.requests == 2
 
 
-def test_dask_runner_translates_on_two_worker_processes(
+def test_dask_runner_translates_on_two_worker_processes_quietly(
     prefect_server: Any, newsroom: Project
 ) -> None:
-    from flows import pipeline
-
-    state = pipeline.pipeline(
-        str(newsroom.root), engines=["pseudo"], task_runner="dask", workers=2, return_state=True
+    """In a process of its own, as under a worker: Prefect's INFO lines show, Dask's do not."""
+    code = (
+        "import sys\n"
+        "from i18npub.orchestrate import flows\n"
+        f"state = flows.pipeline({str(newsroom.root)!r}, engines=['pseudo'], task_runner='dask',"
+        " workers=2, return_state=True)\n"
+        "report = state.result()\n"
+        "print(state.name, sum(r.filled for r in report.translate))\n"
     )
-    report = state.result()
-    assert state.is_completed(), state.message
-    assert sum(r.filled for r in report.translate) == 6
+    env = {k: v for k, v in os.environ.items() if k != "DASK_LOGGING__DISTRIBUTED"}
+    env["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Completed", "6"]
+    assert "Task run 'translate tea-exports-rise' - " in done.stderr
+    assert "| distributed." not in done.stderr  # the scheduler's, nannies' and workers' chatter
 
 
 def test_cli_run_prefect_is_quiet_and_clean(prefect_server: Any, newsroom: Project) -> None:
@@ -356,3 +417,152 @@ def _deployment_filter(deployment_id: Any) -> Any:
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
     return DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+
+
+def test_the_operators_snippet_shows_the_last_finished_run_not_the_next_scheduled(
+    deployed: dict[str, Any],
+) -> None:
+    import contextlib
+    import datetime as dt
+    import io
+
+    from prefect import get_client
+    from prefect.client.schemas.objects import TERMINAL_STATES
+    from prefect.states import Scheduled
+
+    text = (REPO / "docs" / "operators.md").read_text(encoding="utf-8")
+    [snippet] = [b.split("\n", 1)[1] for b in text.split("```python")[1:] if "END_TIME" in b]
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    with get_client(sync_client=True) as client:
+        scheduled = client.create_flow_run_from_deployment(
+            deployed["i18npub-pipeline/hourly-inbox"].id, state=Scheduled(scheduled_time=later)
+        )
+        finished = [r for r in client.read_flow_runs(limit=200) if r.state_type in TERMINAL_STATES]
+    last = max(finished, key=lambda run: run.end_time.timestamp() if run.end_time else 0.0)
+    shown = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(shown):
+            exec(snippet.split("```")[0], {})
+    finally:
+        with get_client(sync_client=True) as client:
+            client.delete_flow_run(scheduled.id)
+    assert shown.getvalue().split()[0] == last.name != scheduled.name
+
+
+def _build_wheel(into: Path) -> Path:
+    """A wheel built from a copy of the sources (the checkout gets no build/ or egg-info)."""
+    sources = into / "sources"
+    sources.mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md"):
+        (sources / name).write_bytes((REPO / name).read_bytes())
+    shutil.copytree(REPO / "src", sources / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(into), "."]
+    done = subprocess.run(command, cwd=sources, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [wheel] = into.glob("i18npub-*.whl")
+    return wheel
+
+
+def _venv_with(wheel: Path, folder: Path) -> Path:
+    """A new venv holding the wheel; the other packages are this environment's (a .pth)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    [site_packages] = folder.glob("lib/python*/site-packages")
+    parents = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    (site_packages / "parent-environment.pth").write_text("\n".join(parents) + "\n", "utf-8")
+    python = folder / "bin" / "python"
+    install = [python, "-m", "pip", "install", "-q", "--no-deps", "--no-index"]
+    install += ["--force-reinstall", "--no-warn-script-location", str(wheel)]
+    done = subprocess.run(install, env=_outside_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return python
+
+
+def _outside_env(**extra: str) -> dict[str, str]:
+    """This process's environment (the server's settings) without the checkout's paths."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return env | {"COLUMNS": "120"} | extra
+
+
+@pytest.mark.slow
+def test_an_installed_wheel_runs_and_deploys_a_project_outside_the_checkout(
+    prefect_server: Any, tmp_path: Path
+) -> None:
+    """``pip install`` the wheel: ``run --prefect``, ``run`` on PREFECT_API_URL, ``init
+    --prefect`` and ``prefect deploy``, and a worker from that venv running a deployment."""
+    from prefect import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+
+    python = _venv_with(_build_wheel(tmp_path / "dist"), tmp_path / "venv")
+    i18npub = python.with_name("i18npub")
+    outside = tmp_path / "desk"
+    outside.mkdir()
+
+    def run(*command: Any, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(part) for part in command],
+            cwd=cwd,
+            env=_outside_env(**env),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    where = run(python, "-c", "import i18npub.orchestrate as o; print(o.__file__)", cwd=outside)
+    assert where.stdout.startswith(str(tmp_path / "venv")), where.stdout + where.stderr
+    done = run(i18npub, "init", "gazette", "--prefect", cwd=outside)
+    assert done.returncode == 0, done.stderr
+    gazette = outside / "gazette"
+    for name, text in STORIES.items():
+        (gazette / "content" / name).write_text(text, encoding="utf-8")
+    done = run(i18npub, "run", "--prefect", "--engine", "pseudo", cwd=gazette)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "built     site" in done.stdout and "Prefect flow run: http" in done.stderr
+    done = run(i18npub, "run", "--engine", "pseudo", "--publish", "always", cwd=gazette)
+    assert done.returncode == 0, done.stdout + done.stderr  # PREFECT_API_URL is set: the flow
+    assert "Prefect flow run: http" in done.stderr
+
+    # Deploy from the project; a worker of the venv (its own pool) runs one deployment.
+    config = gazette / "prefect.yaml"
+    config.write_text(config.read_text("utf-8").replace("name: i18npub\n", "name: gazette\n"))
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="gazette", type="process"))
+    done = run(python, "-m", "prefect", "--no-prompt", "deploy", "--all", cwd=gazette)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with get_client(sync_client=True) as client:
+        full = client.read_deployment_by_name("i18npub-pipeline/gazette-full")
+    assert full.entrypoint == "i18npub.orchestrate.flows:pipeline" and full.parameters == {
+        "project_dir": ".",
+        "publish": "changed",
+    }
+    log = tmp_path / "worker.log"
+    worker = [python, "-m", "prefect", "worker", "start", "--pool", "gazette"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(part) for part in worker], cwd=outside, stdout=output,
+            stderr=subprocess.STDOUT, start_new_session=True,
+            env=_outside_env(PREFECT_WORKER_QUERY_SECONDS="1"),
+        )  # fmt: skip
+    try:
+        (gazette / "content" / "ferry.md").write_text(
+            STORIES["ferry.md"] + "\nA band played.\n", encoding="utf-8"
+        )
+        done = run(
+            python, "-m", "prefect", "--no-prompt", "deployment", "run",
+            "i18npub-pipeline/gazette-full", "--param", 'engines=["pseudo"]',
+            "--watch", "--watch-interval", "1", "--watch-timeout", "240",
+            cwd=outside,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr + log.read_text(errors="replace")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    with get_client(sync_client=True) as client:
+        [flow_run] = client.read_flow_runs(deployment_filter=_deployment_filter(full.id))
+    assert flow_run.state.is_completed(), flow_run.state.message
+    assert "1 new or updated" in flow_run.state.message and "site built" in flow_run.state.message
+    article = Project.open(gazette).load_article("solar-ferry-sails")
+    assert "A band played." in [segment.text for _, _, segment in article.segments()]

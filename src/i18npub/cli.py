@@ -116,12 +116,25 @@ def init(
         Path, typer.Argument(metavar="DIR", help="Folder to create the project in.")
     ],
     title: Annotated[str, typer.Option(metavar="TEXT", help="Site title.")] = "",
+    prefect: Annotated[
+        bool,
+        typer.Option(
+            "--prefect",
+            help="Also write prefect.yaml (this project's Prefect deployments); "
+            "in an existing project, only that.",
+        ),
+    ] = False,
 ) -> None:
     """Create a new publication project.
 
     Writes i18npub.toml, content/ (the inbox), articles/, locales/ and a .gitignore, and
     prints the next steps.
     """
+    from i18npub.config import CONFIG_NAME
+
+    if prefect and (directory / CONFIG_NAME).is_file():  # an existing project: deployments only
+        _write_deployments(directory)
+        return
     try:
         project = Project.init(directory, title)
         project.write_gitignore()
@@ -129,7 +142,20 @@ def init(
         _fail(str(error))
         return
     typer.echo(f"created project in {project.root}")
+    if prefect:
+        _write_deployments(project.root)
     typer.echo(_next_steps(directory))
+
+
+def _write_deployments(directory: Path) -> None:
+    from i18npub.orchestrate.deployments import write_prefect_yaml
+
+    try:
+        path = write_prefect_yaml(directory)
+    except (I18npubError, OSError) as error:
+        _fail(str(error))
+        return
+    typer.echo(f"wrote {path}: Prefect deployments (from the project: prefect deploy --all)")
 
 
 def _next_steps(directory: Path) -> str:
@@ -671,15 +697,9 @@ def _wants_prefect(flag: bool | None) -> bool:
 def _run_with_prefect(
     project: Project, options: RunOptions, task_runner: str, workers: int, verbose: bool
 ) -> RunReport:
-    """Run the pipeline flow from ``flows/`` (a source checkout); Prefect is imported only here."""
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "flows" / "local.py").is_file() and str(checkout) not in sys.path:
-        sys.path.insert(0, str(checkout))
-    try:
-        from flows.local import FlowRunError, run_flow
-    except ImportError as error:
-        _fail(f"--prefect needs the flows/ folder of an i18npub checkout ({error})")
-        raise
+    """Run the pipeline as the Prefect flow; Prefect is imported only here."""
+    from i18npub.orchestrate.local import FlowRunError, run_flow
+
     try:
         with _progress(enabled=True) as progress:
             return run_flow(project, options, task_runner, workers, verbose, progress)

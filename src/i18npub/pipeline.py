@@ -8,9 +8,9 @@ rerun finishes the work: unchanged sources are skipped by content hash, filled s
 are not translated again, and the site is rebuilt when its stamp
 (``.i18npub/build-stamp.json``) no longer matches the content.
 
-The Prefect flows in ``flows/`` pass a :class:`Runner` of their own that turns each unit into
-a task run (retries, caching, concurrency limits); the steps and their order stay here, and
-this module never imports Prefect.
+The Prefect flows (``i18npub.orchestrate``) pass a :class:`Runner` of their own that turns
+each unit into a task run (retries, caching, concurrency limits); the steps and their order
+stay here, and this module never imports Prefect.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ class TranslateResult:
     message: str = ""
     chars: dict[str, int] = field(default_factory=dict)  # characters sent per engine
     retryable: bool = False  # an error that may not recur (a catalog being rewritten)
+    rejected: int = 0  # engine answers refused by the checks (the next engine was asked)
 
 
 @dataclass
@@ -255,18 +256,20 @@ def translate_article(
         return TranslateResult(slug, "error", message=_one_line(error), retryable=retryable)
     filled, pending = int(report.filled), int(report.pending)
     chars = dict(getattr(report, "chars", {}))
+    rejected = sum(run.rejected for run in report.engines)
     errors = [error for language in report.languages for error in language.errors]
     if errors:  # a catalog that could not be read or written
         retryable = all(language.retryable for language in report.languages if language.errors)
         message = "; ".join(errors)
-        return TranslateResult(slug, "error", filled, pending, message, chars, retryable)
+        return TranslateResult(slug, "error", filled, pending, message, chars, retryable, rejected)
     problems = list(report.problems())
     if getattr(getattr(report, "budget", None), "exhausted", False) and pending:
         problems.append(report.budget.reason)
     if problems and pending:  # engines unreachable or refusing: sentences wait, not an error
-        return TranslateResult(slug, "awaiting", filled, pending, "; ".join(problems), chars)
+        message = "; ".join(problems)
+        return TranslateResult(slug, "awaiting", filled, pending, message, chars, rejected=rejected)
     action = "translated" if filled else "unchanged"
-    return TranslateResult(slug, action, filled, pending, chars=chars)
+    return TranslateResult(slug, action, filled, pending, chars=chars, rejected=rejected)
 
 
 def translate_in_steps(

@@ -7,23 +7,34 @@ tasks (retries, caching) and taken by the runner (concurrency slots):
   transient failures (timeouts, HTTP 429/5xx, dropped connections, a busy catalog);
 * caching keyed on content hashes: ``translate-article``'s key is the hash of what
   translating the article reads (its template and catalogs, the engines and their settings,
-  the glossary, and the approved translations when the chain has the ``memory`` engine), so
-  an article whose inputs have not changed since a finished run costs no engine call;
+  the glossary, and the approved translations when the chain has the ``memory`` engine) and
+  of the code that translates it (``code_version``), so an article whose inputs have not
+  changed since a finished run costs no engine call; a cached result expires after
+  ``TRANSLATE_CACHE_EXPIRATION``;
 * global concurrency limits shared by every flow run and worker: a run holds as many slots
   of ``i18npub-mt`` as it runs translate tasks at once (default limit 4; 0 pauses machine
   translation), and the one slot of ``i18npub-ingest`` while it ingests, so two runs never
   race for a new article's slug. They are created with those sizes when missing;
   ``prefect gcl update NAME --limit N`` changes them. (A slot per task costs two API calls
   and, measured here, ~0.7 s per article; per run it costs nothing noticeable.)
+
+A unit that fails ends its task run ``Failed`` (the flow goes on with the other units), and
+each task logs what it did through ``get_run_logger`` (sources created, sentences filled and
+rejected, engines that were offline), so the task's own page in the UI tells its story.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import logging
+import os
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-from prefect import get_client, task
+from prefect import get_client, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.client.schemas.objects import State, TaskRun
@@ -36,6 +47,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import Task
 from prefect.transactions import get_transaction
 
+import i18npub
 from i18npub import pipeline
 from i18npub.pipeline import PublishResult, Runner, TranslateResult
 from i18npub.project import IngestResult, Project
@@ -44,6 +56,7 @@ MT_LIMIT = "i18npub-mt"  # machine-translating articles at once, across runs and
 INGEST_LIMIT = "i18npub-ingest"  # one ingest batch at a time, so runs never race for a slug
 DEFAULT_LIMITS = {MT_LIMIT: 4, INGEST_LIMIT: 1}
 TASK_RUNNERS = ("threads", "dask")
+TRANSLATE_CACHE_EXPIRATION = timedelta(days=7)  # then an unchanged article is asked again
 
 
 class TransientError(RuntimeError):
@@ -51,7 +64,17 @@ class TransientError(RuntimeError):
 
 
 class StepError(RuntimeError):
-    """A failure a retry will not fix; the run goes on with the other units."""
+    """A failure a retry will not fix; the run goes on with the other units.
+
+    ``results`` keeps what the unit did for the rest of it (a batch's other sources).
+    """
+
+    def __init__(self, message: str, results: list[IngestResult] | None = None) -> None:
+        super().__init__(message)
+        self.results = list(results or [])
+
+    def __reduce__(self) -> tuple[Any, ...]:  # to a Dask worker and back, results included
+        return (type(self), (str(self), self.results))
 
 
 def _raise_for(message: str, retryable: bool) -> None:
@@ -64,7 +87,8 @@ def retry_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
 
 
 def translate_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """The hash of what translating the article reads (``pipeline.article_fingerprint``).
+    """The hash of what translating the article reads (``pipeline.article_fingerprint``),
+    under the version of the code that translates it (``code_version``).
 
     Sentences that still wait after a run do not stop caching: when they wait because an
     engine failed (offline, throttled, cooling down), the result is ``awaiting`` and is not
@@ -75,7 +99,19 @@ def translate_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> 
     fingerprint = pipeline.article_fingerprint(
         project, parameters["slug"], parameters.get("engines") or (), parameters.get("memory", "")
     )
-    return f"i18npub-translate-{fingerprint}"
+    return f"i18npub-translate-{code_version()}-{fingerprint}"
+
+
+@functools.cache
+def code_version() -> str:
+    """``i18npub.__version__`` and a hash of the package's source: a release, or an edit of a
+    checkout, never reuses results the previous code cached."""
+    package = Path(i18npub.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return f"{i18npub.__version__}-{digest.hexdigest()[:12]}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -91,7 +127,10 @@ def open_project(project_dir: str) -> Project:
 @task(name="ingest-files", task_run_name="ingest {label}", cache_policy=NO_CACHE)
 def ingest_files(project_dir: str, sources: list[str], label: str) -> list[IngestResult]:
     """Ingest a batch of local files (the library skips unchanged ones by content hash)."""
-    return pipeline.ingest_batch(open_project(project_dir), sources)
+    results = pipeline.ingest_batch(open_project(project_dir), sources)
+    _log_ingest(results)
+    _fail_on_errors(results)
+    return results
 
 
 @task(
@@ -105,10 +144,35 @@ def ingest_files(project_dir: str, sources: list[str], label: str) -> list[Inges
 def ingest_url(project_dir: str, url: str) -> list[IngestResult]:
     """Fetch and ingest one URL; a transient failure raises, so the task is retried."""
     results = pipeline.ingest_batch(open_project(project_dir), [url])
+    _log_ingest(results)
     failed = [r for r in results if r.action == "error"]
     if failed and failed[0].retryable:
         raise TransientError(failed[0].message)
+    _fail_on_errors(results)
     return results
+
+
+def _log_ingest(results: list[IngestResult]) -> None:
+    """One line for the batch, one per source it changed, a warning per failure."""
+    logger = get_run_logger()
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.action] = counts.get(result.action, 0) + 1
+        if result.action == "error":
+            logger.warning("%s: %s", result.source, result.message)
+        elif result.action != "unchanged":
+            logger.info("%s %s <- %s", result.action, result.slug, result.source)
+    summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
+    logger.info("%d source(s): %s", len(results), summary or "nothing to do")
+
+
+def _fail_on_errors(results: list[IngestResult]) -> None:
+    """End the task Failed when a source failed, keeping the batch's other results."""
+    failed = [r for r in results if r.action == "error"]
+    if failed:
+        first = f"{failed[0].source}: {failed[0].message}"
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise StepError(first + more, results)
 
 
 @task(
@@ -118,6 +182,7 @@ def ingest_url(project_dir: str, url: str) -> list[IngestResult]:
     retry_delay_seconds=[5, 30],
     retry_condition_fn=retry_transient,
     cache_key_fn=translate_cache_key,
+    cache_expiration=TRANSLATE_CACHE_EXPIRATION,
     persist_result=True,
 )
 def translate_article(
@@ -125,11 +190,25 @@ def translate_article(
 ) -> TranslateResult:
     """Machine-translate one article; ``memory`` (approved translations' hash) keys the cache."""
     result = pipeline.translate_article(open_project(project_dir), slug, engines)
+    _log_translate(result)
     if result.action == "error":
         _raise_for(result.message, result.retryable)  # a failed state is never cached
     if result.action == "awaiting" and (current := get_transaction()):
         current.write_on_commit = False  # an engine failed: ask again next run
     return result
+
+
+def _log_translate(result: TranslateResult) -> None:
+    logger = get_run_logger()
+    logger.info(
+        "%s: %d filled, %d rejected by the checks, %d still untranslated",
+        result.slug,
+        result.filled,
+        result.rejected,
+        result.pending,
+    )
+    if result.action == "awaiting":  # engines offline, throttled or out of budget
+        logger.warning("%s: %d sentence(s) wait: %s", result.slug, result.pending, result.message)
 
 
 @task(name="publish-site", cache_policy=NO_CACHE)
@@ -138,6 +217,8 @@ def publish_site(project_dir: str) -> PublishResult:
     result = pipeline.publish_site(open_project(project_dir))
     if result.action == "error":
         raise StepError(result.message)
+    note = f" ({result.message})" if result.message else ""
+    get_run_logger().info("site %s: %s%s", result.action, result.site, note)
     return result
 
 
@@ -168,12 +249,26 @@ def make_task_runner(name: str, workers: int) -> TaskRunner[Any]:
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as error:
-            hint = "the dask task runner needs prefect-dask: pip install -e '.[dask]'"
+            hint = "the dask task runner needs prefect-dask: pip install 'i18npub[dask]'"
             raise pipeline.PipelineError(hint) from error
 
+        quiet_dask()
         cluster = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": ":0"}
         return DaskTaskRunner(cluster_kwargs=cluster)
     raise pipeline.PipelineError(f"task runner {name!r}: choose one of {', '.join(TASK_RUNNERS)}")
+
+
+def quiet_dask(level: str = "warning") -> None:
+    """Keep Dask's INFO lines (cluster up, workers joining) out of flow and worker logs.
+
+    ``DASK_LOGGING__DISTRIBUTED``, when set, decides (``i18npub run -v`` sets ``info``); the
+    worker processes inherit it.
+    """
+    import dask
+
+    level = os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", level)
+    dask.config.set({"logging.distributed": level})
+    logging.getLogger("distributed").setLevel(level.upper())
 
 
 def failure_message(state: State[Any]) -> str:
@@ -218,6 +313,9 @@ class PrefectRunner(Runner):
             state = ingest_files(project_dir, batch, label, return_state=True)
         if state.is_completed():
             return state.result()
+        error = state.result(raise_on_failure=False)
+        if isinstance(error, StepError) and error.results:
+            return error.results  # the batch's other sources were ingested
         return [IngestResult(source, "error", message=failure_message(state)) for source in batch]
 
     def translate(

@@ -12,7 +12,6 @@ carry the project's folder name so each project keeps its own history.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, cast
@@ -26,6 +25,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
+from i18npub.orchestrate.deployments import project_label
 from i18npub.pipeline import RunReport
 
 MAX_ERRORS_SHOWN = 20
@@ -33,8 +33,7 @@ MAX_ERRORS_SHOWN = 20
 
 def key_prefix(project_root: str) -> str:
     """An artifact key prefix from the project folder: lowercase letters, digits, dashes."""
-    name = re.sub(r"[^a-z0-9]+", "-", Path(project_root).name.lower()).strip("-")
-    return f"i18npub-{name or 'project'}"[:60].rstrip("-")
+    return f"i18npub-{project_label(project_root)}"[:60].rstrip("-")
 
 
 def record_run(report: RunReport) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 
-from flows.server import QUIET_ENV, LocalServer, ServerError
+from i18npub.orchestrate.server import QUIET_ENV, LocalServer, ServerError
 
 if TYPE_CHECKING:
     from i18npub.pipeline import Progress, RunOptions, RunReport
@@ -92,7 +92,7 @@ def run_flow(
     quiet_environment(verbose)
     temporary = not (os.environ.get("PREFECT_API_URL") or configured_api_url())
     with prefect_api(announce=True):
-        from flows import pipeline as flows
+        from i18npub.orchestrate import flows
 
         flows.progress_hook = progress
         try:

@@ -1,1 +1,0 @@
-"""Prefect flows over the i18npub library: see ``flows.pipeline`` and ``docs/operators.md``."""
