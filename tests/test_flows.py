@@ -456,7 +456,8 @@ def _build_wheel(into: Path) -> Path:
     for name in ("pyproject.toml", "README.md"):
         (sources / name).write_bytes((REPO / name).read_bytes())
     shutil.copytree(REPO / "src", sources / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(into), "."]
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    command += ["--no-index", "-q", "-w", str(into), "."]  # offline: this venv's setuptools
     done = subprocess.run(command, cwd=sources, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     [wheel] = into.glob("i18npub-*.whl")
