@@ -18,8 +18,7 @@ from i18npub.catalog import (
     set_machine_translation,
 )
 from i18npub.project import Project
-
-from .conftest import require_tool
+from tests.support.require import require_tool
 
 STORY = """---
 title: Ferry Opens

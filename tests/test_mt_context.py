@@ -14,9 +14,9 @@ import pytest
 from i18npub.catalog import provenance, read_catalog
 from i18npub.engines.openai import split_numbered
 from i18npub.project import Project
-
-from .conftest import require_shared
-from .mt_servers import WMT, ProviderServer, Request
+from tests.support.corpus import WMT
+from tests.support.mt_servers import ProviderServer, Request
+from tests.support.require import require_shared
 
 PARAGRAPH = (
     "The firm filed its trademark under the Madrid System last week. "

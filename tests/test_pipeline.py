@@ -13,8 +13,7 @@ import pytest
 from i18npub import pipeline
 from i18npub.pipeline import PipelineError, RunOptions
 from i18npub.project import Project
-
-from .conftest import REPO
+from tests.support.paths import REPO
 
 STORIES = {
     "ferry.md": "---\ntitle: Solar Ferry Sails\n---\n\nThe ferry sailed at 9 a.m. All cheered.\n",

@@ -1,4 +1,4 @@
-"""Helpers for the fault suites (``test_faults_*.py``); this module holds no tests.
+"""Helpers for the fault suites (``test_faults_*.py``, ``test_mt_*.py``, the concurrency suites).
 
 * ``news_project``: a project of generated articles (sentences with numbers, links, quotes)
   with a LibreTranslate-compatible engine and fast retry settings;
@@ -25,8 +25,7 @@ from i18npub.catalog import entry_state, read_catalog
 from i18npub.pofile import parse_po
 from i18npub.project import Project
 from i18npub.translate import protect
-
-from .mt_servers import ProviderServer
+from tests.support.mt_servers import ProviderServer
 
 SUBJECTS = ["The harbour board", "Ms. Lee", "The U.S. embassy", "Acme Co.", "The city council"]
 VERBS = ["approved", "rejected", "delayed", "announced", "questioned"]
@@ -174,3 +173,14 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 5.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+class OsWithLink:
+    """``os`` with ``link`` replaced: set as ``fsutil.os`` (in a child, or monkeypatched) to
+    stop or fail a catalog swap at its link step."""
+
+    def __init__(self, link: Callable[[object, object], None]) -> None:
+        self.link = link
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
