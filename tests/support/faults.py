@@ -4,8 +4,9 @@
   with a LibreTranslate-compatible engine and fast retry settings;
 * ``FaultPlan``: puts a seeded mix of faults on a ``ProviderServer`` and records which
   texts got which answer;
-* ``snapshot_catalogs`` / ``reviewed``: what a run must not lose;
-* ``killed_after``: run a function in a forked child and ``SIGKILL`` it after a delay.
+* ``approve_some`` / ``catalog_states`` / ``assert_reviewed_kept``: what a run must not lose;
+* ``killed_after``: run a function in a forked child and ``SIGKILL`` it after a delay;
+* ``OsWithLink``: ``os`` with ``link`` replaced, to stop or fail a catalog swap at its link.
 """
 
 from __future__ import annotations
