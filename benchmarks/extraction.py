@@ -163,14 +163,14 @@ def i18npub_all(page: Page) -> str:
 def i18npub_no_names(page: Page) -> str:
     """Body blocks with the class/id name vocabulary switched off (tags, roles, ``hidden``
     and text statistics only): how the extractor fares on templates it has no words for."""
-    from i18npub.ingest import html as module
+    from i18npub.ingest.html import walk
 
-    original = module._class_hints
-    module._class_hints = lambda classes: (0, 0.0, original(classes)[2])  # keep captions
+    original = walk._class_hints
+    walk._class_hints = lambda classes: (0, 0.0, original(classes)[2])  # keep captions
     try:
         return _i18npub_text(page, with_extras=False)
     finally:
-        module._class_hints = original
+        walk._class_hints = original
 
 
 def _i18npub_text(page: Page, with_extras: bool) -> str:
@@ -411,7 +411,7 @@ def vocabulary_items() -> list[tuple[str, str, object]]:
     """(label, module attribute, value without that entry) for every vocabulary entry."""
     import re as regex
 
-    from i18npub.ingest import html as module
+    from i18npub.ingest.html import vocabulary as module
 
     items: list[tuple[str, str, object]] = []
     for name, before, after in (
@@ -439,19 +439,28 @@ def vocabulary_items() -> list[tuple[str, str, object]]:
 
 @contextlib.contextmanager
 def patched(values: dict[str, object]) -> Iterator[None]:
-    """read_html's module globals set to ``values`` for the duration."""
-    from i18npub.ingest import html as module
+    """read_html's vocabulary and thresholds set to ``values`` for the duration: in
+    ``vocabulary`` and in every module of the reader that imported the name from it."""
+    from i18npub.ingest.html import classify, metadata, parse, select, vocabulary, walk
 
-    saved = {name: getattr(module, name) for name in values}
-    for name, value in values.items():
-        setattr(module, name, value)
-    module._class_hints.cache_clear()
+    if unknown := [name for name in values if not hasattr(vocabulary, name)]:
+        raise AttributeError(f"not in read_html's vocabulary: {unknown}")
+    modules = [vocabulary, parse, metadata, walk, select, classify]
+    saved = [
+        (module, name, getattr(module, name))
+        for module in modules
+        for name in values
+        if hasattr(module, name)
+    ]
+    for module, name, _ in saved:
+        setattr(module, name, values[name])
+    walk._class_hints.cache_clear()
     try:
         yield
     finally:
-        for name, value in saved.items():
+        for module, name, value in saved:
             setattr(module, name, value)
-        module._class_hints.cache_clear()
+        walk._class_hints.cache_clear()
 
 
 def _page_scores(pages: list[Page]) -> list[tuple[float | None, float, bool]]:

@@ -7,7 +7,7 @@ place) has 511 English sentences with two human Chinese references (A, B) and th
 systems (GTCOM, Online-B, Online-G, the weakest by COMET). Each of the five is replayed
 through the real engine path: a project with one article per document (one sentence per
 paragraph), ``translate`` with the ``libre`` engine against a loopback LibreTranslate
-server (tests/mt_servers.py) answering every sentence with that translation, then the
+server (tests/support/mt_servers.py) answering every sentence with that translation, then the
 catalogs are read back: accepted = written, unchanged = written exactly as answered apart
 from the documented typography fix, flagged = risk score >= ``risk.FLAG_AT``.
 
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # tests/mt_servers.py: the loopback provider servers
+sys.path.insert(0, str(ROOT))  # tests/support/mt_servers.py: the loopback provider servers
 try:
     import i18npub  # noqa: F401
 except ImportError:  # a checkout without an installed package
@@ -47,7 +47,8 @@ from i18npub.lookup import provenance  # noqa: E402
 from i18npub.project import Project  # noqa: E402
 from i18npub.qa import fix_chinese_typography  # noqa: E402
 from i18npub.risk import FLAG_AT  # noqa: E402
-from tests.mt_servers import WMT, ProviderServer  # noqa: E402
+from tests.support.corpus import WMT  # noqa: E402
+from tests.support.mt_servers import ProviderServer  # noqa: E402
 
 SYSTEMS = ("ref_zh_a", "ref_zh_b", "GTCOM", "Online-B", "Online-G")
 WEAKEST = "Online-G"

@@ -21,8 +21,8 @@ sys.path.append(str(REPO))  # the tests package; i18npub comes from PYTHONPATH
 import i18npub  # noqa: E402
 import i18npub.site.views  # noqa: E402
 from tests import test_pages_partial as suite  # noqa: E402
-from tests.conftest import CHROMIUM_ARGS  # noqa: E402
-from tests.sitekit import sample_project  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS  # noqa: E402
+from tests.support.sitekit import sample_project  # noqa: E402
 
 MEASURE = """() => ({
   height: document.documentElement.scrollHeight,

@@ -10,7 +10,7 @@ records a run's events in the background, and a rerun started at once waits for 
 * ``flow, dask``: the same flow with the Dask task runner on 2 worker processes.
 
 With ``--latency S`` the engine is ``libre`` instead, answering from a LibreTranslate-like
-server on 127.0.0.1 (``tests/mt_servers.py``) after ``S`` seconds per request: the case of a
+server on 127.0.0.1 (``tests/support/mt_servers.py``) after ``S`` seconds per request: the case of a
 remote engine, where running articles in parallel pays.
 
 The flows talk to a Prefect server started here on 127.0.0.1 (temporary PREFECT_HOME;
@@ -126,7 +126,7 @@ def measure(name: str, call: Callable[[], object], settle: float) -> dict[str, f
 
 def libre_server(latency: float) -> contextlib.AbstractContextManager[Any]:
     """The test suite's LibreTranslate look-alike, answering after ``latency`` seconds."""
-    from tests.mt_servers import ProviderServer
+    from tests.support.mt_servers import ProviderServer
 
     return ProviderServer("libre", delay=latency)
 

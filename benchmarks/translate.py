@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # tests/mt_servers.py: the loopback provider servers
+sys.path.insert(0, str(ROOT))  # tests/support/mt_servers.py: the loopback provider servers
 try:
     import i18npub  # noqa: F401
 except ImportError:  # a checkout without an installed package
@@ -34,7 +34,8 @@ except ImportError:  # a checkout without an installed package
 
 from i18npub.catalog import read_catalog  # noqa: E402
 from i18npub.project import Project  # noqa: E402
-from tests.mt_servers import WMT, ProviderServer  # noqa: E402
+from tests.support.corpus import WMT  # noqa: E402
+from tests.support.mt_servers import ProviderServer  # noqa: E402
 
 BOILERPLATE = [
     "( Photo: XINHUA NET)",

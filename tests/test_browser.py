@@ -6,20 +6,16 @@ Screenshots of every view at desktop (1280 px) and phone (390 px) widths go to
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from i18npub.serve import make_server, serve_in_thread
-
-from .conftest import REPO
-from .sitekit import edit_catalog, machine, sample_project, untranslate
+from tests.support.loopback import served_site
+from tests.support.paths import SCREENSHOTS
+from tests.support.sitekit import edit_catalog, machine, sample_project, untranslate
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("I18NPUB_SCREENSHOTS", REPO / "tests" / "screenshots"))
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
@@ -31,11 +27,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     edit_catalog(project, "tea-exports", machine(), "A kilogram of first-flush")
     edit_catalog(project, "tea-exports", untranslate, "The trade office plans")
     project.build()
-    server = make_server(project.path("site"), port=0, quiet=True)
-    serve_in_thread(server)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served_site(project.path("site")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -122,7 +115,7 @@ def test_pages_work_without_javascript(browser, site_url: str) -> None:
 
 
 def test_screenshots_of_every_view(browser, site_url: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = {
         "root": "index.html#choose",
         "en-index": "en/",
@@ -141,9 +134,9 @@ def test_screenshots_of_every_view(browser, site_url: str) -> None:
             page.goto(site_url + path)
             overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
             assert overflow <= 0, f"{name} scrolls sideways at {width} px"
-            page.screenshot(path=str(SHOTS / f"{name}-{device}.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{device}.png"), full_page=True)
         context.close()
-    assert len(list(SHOTS.glob("*.png"))) >= 2 * len(pages)
+    assert len(list(SCREENSHOTS.glob("*.png"))) >= 2 * len(pages)
 
 
 def _lit(page) -> list[str]:  # type: ignore[no-untyped-def]

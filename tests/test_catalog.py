@@ -10,8 +10,7 @@ import pytest
 from i18npub.catalog import read_catalog
 from i18npub.lookup import EntryState, provenance, set_machine_translation, state_of
 from i18npub.project import Project
-
-from .conftest import require_tool
+from tests.support.require import require_tool
 
 STORY = """---
 title: Ferry Opens

@@ -11,8 +11,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from i18npub.cli import app
-
-from .conftest import REPO
+from tests.support.cli import EXE
+from tests.support.paths import REPO
 
 runner = CliRunner()
 
@@ -54,12 +54,11 @@ def test_cli_does_not_import_prefect() -> None:
 
 
 def test_console_script_runs_the_seed(tmp_path: Path, seed: Path) -> None:
-    exe = Path(sys.executable).with_name("i18npub")
     env = {**os.environ, "COLUMNS": "120"}
-    subprocess.run([exe, "init", str(tmp_path / "p")], check=True, env=env)
-    subprocess.run([exe, "-p", str(tmp_path / "p"), "ingest", str(seed)], check=True, env=env)
+    subprocess.run([EXE, "init", str(tmp_path / "p")], check=True, env=env)
+    subprocess.run([EXE, "-p", str(tmp_path / "p"), "ingest", str(seed)], check=True, env=env)
     out = subprocess.run(
-        [exe, "-p", str(tmp_path / "p"), "status", "--json"],
+        [EXE, "-p", str(tmp_path / "p"), "status", "--json"],
         check=True,
         env=env,
         capture_output=True,

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from i18npub.project import Project
+from tests.support.paths import REPO, SRC
 
 pytestmark = pytest.mark.slow
 TRIALS = int(os.environ.get("I18NPUB_CONCURRENCY_TRIALS", "6"))
 SOURCES = 30
-REPO = Path(__file__).resolve().parents[1]
 
 _INGEST = """
 import json, os, sys, time
@@ -49,7 +49,7 @@ def _sources(inbox: Path, trial: int) -> None:
 
 def _race(root: Path, inbox: Path) -> list[list[list[str]]]:
     go = root / "go"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(REPO)])}
     command = [sys.executable, "-c", _INGEST, str(root), str(inbox), str(go)]
     processes = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -24,9 +24,8 @@ from i18npub.catalog import CatalogError, edit_catalog, read_catalog, update_cat
 from i18npub.lookup import set_machine_translation
 from i18npub.pofile import POFile
 from i18npub.project import Project
-
-from .test_concurrency_swap import STORY
-from .test_faults_kit import leftovers
+from tests.support.faults import leftovers
+from tests.support.projects import HARBOUR_VOTE
 
 pytestmark = pytest.mark.slow
 TRIALS = int(os.environ.get("I18NPUB_KILL_TRIALS", "20"))
@@ -36,7 +35,7 @@ def _setup(root: Path) -> tuple[Path, Path, dict[str, str]]:
     project = Project.init(root, title="Kill window")
     source = root / "inbox" / "harbour-vote.md"
     source.parent.mkdir()
-    source.write_text(STORY, encoding="utf-8")
+    source.write_text(HARBOUR_VOTE, encoding="utf-8")
     project.ingest([source])
     path = project.catalog_path("harbour-vote", "zh_CN")
     catalog = read_catalog(path)

@@ -15,9 +15,8 @@ from i18npub.catalog import read_catalog
 from i18npub.lookup import state_of
 from i18npub.pipeline import RunOptions
 from i18npub.project import Project
-
-from .mt_servers import ProviderServer
-from .test_faults_kit import write_config
+from tests.support.faults import write_config
+from tests.support.mt_servers import ProviderServer
 
 OLD = """# Ferry plan approved
 

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,17 +27,9 @@ from i18npub.catalog import edit_catalog, read_catalog
 from i18npub.lookup import set_machine_translation
 from i18npub.pofile import POFile
 from i18npub.project import Project
-
-REPO = Path(__file__).resolve().parents[1]
-STORY = """---
-slug: harbour-vote
-title: Harbour board vote
----
-
-The harbour board approved a plan for 300 ferries on Monday. Ms. Lee said the vote was close.
-
-The city council will debate the budget of $4.5 million in March. Officials expect a long debate.
-"""
+from tests.support.faults import OsWithLink
+from tests.support.paths import REPO, SRC
+from tests.support.projects import HARBOUR_VOTE
 
 
 def _project(root: Path) -> tuple[Project, Path, Path, dict[str, str]]:
@@ -46,7 +37,7 @@ def _project(root: Path) -> tuple[Project, Path, Path, dict[str, str]]:
     project = Project.init(root, title="Swaps")
     source = root / "inbox" / "harbour-vote.md"
     source.parent.mkdir()
-    source.write_text(STORY, encoding="utf-8")
+    source.write_text(HARBOUR_VOTE, encoding="utf-8")
     [result] = project.ingest([source])
     assert result.action == "created", result
     path = project.catalog_path("harbour-vote", "zh_CN")
@@ -76,16 +67,6 @@ def _assert_kept(path: Path, approved: dict[str, str]) -> POFile:
     return catalog
 
 
-class _OsWithLink:
-    """``os`` with ``link`` replaced (only inside the child that holds the window)."""
-
-    def __init__(self, link: Callable[[object, object], None]) -> None:
-        self.link = link
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(os, name)
-
-
 def _hold_in_window(path: Path, ready: object, release: object) -> None:
     """Child: start a swap of ``path``, stop with the catalog moved aside until released."""
 
@@ -95,7 +76,7 @@ def _hold_in_window(path: Path, ready: object, release: object) -> None:
             release.wait(60)  # type: ignore[attr-defined]
         os.link(source, target)  # type: ignore[arg-type]
 
-    fsutil.os = _OsWithLink(link)  # type: ignore[attr-defined]
+    fsutil.os = OsWithLink(link)  # type: ignore[attr-defined]
     assert edit_catalog(path, _fill_one)
 
 
@@ -196,7 +177,7 @@ def test_a_catalog_found_missing_is_not_created_in_the_writers_next_window(
         assert in_window[1].wait(30), "the writer never opened its second window"
         return state
 
-    monkeypatch.setattr(fsutil, "os", _OsWithLink(link))
+    monkeypatch.setattr(fsutil, "os", OsWithLink(link))
     monkeypatch.setattr(catalog_module, "recover", recover)
     writer = threading.Thread(target=write_twice, daemon=True)
     writer.start()
@@ -322,7 +303,7 @@ def test_a_writer_killed_in_the_window_as_pid_1_gets_its_catalog_back_from_the_n
     namespace = _pid_namespace()
     project, source, path, approved = _project(tmp_path / "p")
     before = path.read_bytes()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(REPO)])}
     flag = tmp_path / "in-window"
     writer = subprocess.Popen(
         [*namespace, sys.executable, "-c", _HOLD, str(path), str(flag)], env=env

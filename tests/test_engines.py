@@ -18,8 +18,8 @@ from i18npub.engines.base import (
     RateLimited,
     ServerError,
 )
-
-from .mt_servers import BAIDU_APPID, BAIDU_APPKEY, ProviderServer, closed_port_url
+from tests.support.loopback import closed_port_url
+from tests.support.mt_servers import BAIDU_APPID, BAIDU_APPKEY, ProviderServer
 
 KEY = "sk-test-0123456789-secret"
 HTTP_ENGINES = ["google", "mymemory", "baidu", "libre", "deepl", "microsoft", "chatgpt"]

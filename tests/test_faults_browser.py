@@ -16,10 +16,9 @@ import lxml.html
 import pytest
 
 from i18npub.project import Project
-from i18npub.serve import make_server, serve_in_thread
-
-from .conftest import REPO
-from .sitekit import edit_catalog, set_msgstr
+from tests.support.loopback import served_site
+from tests.support.paths import REPO
+from tests.support.sitekit import edit_catalog, set_msgstr
 
 pytestmark = pytest.mark.browser
 HOSTILE = REPO / "tests" / "data" / "bad-inputs" / "sources" / "hostile.html"
@@ -60,11 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     for fragment, text in TRANSLATIONS.items():
         assert edit_catalog(project, result.slug, set_msgstr(text), fragment) == 1, fragment
     project.build()
-    server = make_server(project.path("site"), port=0, quiet=True)
-    serve_in_thread(server)
-    yield f"http://127.0.0.1:{server.server_address[1]}/", result.slug
-    server.shutdown()
-    server.server_close()
+    with served_site(project.path("site")) as url:
+        yield url, result.slug
 
 
 def _pages(slug: str) -> list[str]:

@@ -23,9 +23,8 @@ import pytest
 
 from i18npub.pofile import parse_po
 from i18npub.project import Project
-
-from .mt_servers import ProviderServer
-from .test_faults_kit import approve_some, catalog_states, news_project, write_config
+from tests.support.faults import approve_some, catalog_states, news_project, write_config
+from tests.support.mt_servers import ProviderServer
 
 pytestmark = pytest.mark.slow
 TRIALS = int(os.environ.get("I18NPUB_EDIT_TRIALS", "15"))

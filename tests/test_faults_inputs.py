@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from i18npub.project import Project
-
-from .conftest import REPO
+from tests.support.paths import REPO
 
 DATA = REPO / "tests" / "data" / "bad-inputs"
 GOOD = "---\nslug: {slug}\ntitle: Story {slug}\n---\n\nThe ferry opened on Monday. It carries {n} people.\n"  # noqa: E501
@@ -171,6 +170,7 @@ def test_a_broken_catalog_is_reported_never_overwritten_and_spares_the_others(
     assert broken.read_bytes() == data, "the broken catalog was rewritten"
 
 
+@pytest.mark.slow
 def test_an_oversized_msgstr_line_is_handled(tmp_path: Path) -> None:
     project = Project.init(tmp_path / "proj", title="Big")
     source = tmp_path / "big.md"

@@ -29,9 +29,8 @@ from i18npub import fsutil
 from i18npub.catalog import read_catalog
 from i18npub.project import Project
 from i18npub.qa import check_translation
-
-from .mt_servers import ProviderServer
-from .test_faults_kit import (
+from tests.support.faults import (
+    OsWithLink,
     approve_some,
     assert_reviewed_kept,
     catalog_states,
@@ -41,6 +40,7 @@ from .test_faults_kit import (
     sent_form,
     write_config,
 )
+from tests.support.mt_servers import ProviderServer
 
 pytestmark = pytest.mark.slow
 TRIALS = int(os.environ.get("I18NPUB_KILL_TRIALS", "20"))
@@ -244,7 +244,7 @@ def test_a_kill_inside_the_compare_and_swap_window_loses_no_catalog(
                 os.kill(os.getpid(), signal.SIGKILL)
             os.link(source, target)  # type: ignore[arg-type]
 
-        fsutil.os = _OsWithLink(link)  # type: ignore[attr-defined]
+        fsutil.os = OsWithLink(link)  # type: ignore[attr-defined]
         Project.open(project.root).translate()
 
     assert killed_after(killed_in_window, 30) == -signal.SIGKILL
@@ -253,16 +253,6 @@ def test_a_kill_inside_the_compare_and_swap_window_loses_no_catalog(
     assert path.read_bytes() == before
     assert Project.open(project.root).translate().pending == 0
     _check_catalogs(project, approved)
-
-
-class _OsWithLink:
-    """``os`` with ``link`` replaced (only inside the forked child)."""
-
-    def __init__(self, link: Callable[[object, object], None]) -> None:
-        self.link = link
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(os, name)
 
 
 def test_orphans_are_restored_only_for_dead_writers(tmp_path: Path) -> None:

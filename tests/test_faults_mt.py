@@ -18,9 +18,7 @@ import pytest
 
 from i18npub.project import Project
 from i18npub.qa import check_translation
-
-from .mt_servers import ProviderServer, fake_chinese
-from .test_faults_kit import (
+from tests.support.faults import (
     FaultPlan,
     approve_some,
     assert_reviewed_kept,
@@ -29,6 +27,7 @@ from .test_faults_kit import (
     sent_form,
     write_config,
 )
+from tests.support.mt_servers import ProviderServer, fake_chinese
 
 STORM = {None: 0.45, "500": 0.12, "slow": 0.08, "429": 0.12, "malformed": 0.08}
 GARBAGE = {"drop": 0.08, "echo": 0.07}
@@ -43,6 +42,7 @@ def _untranslated(project: Project) -> set[str]:
     return {k[1] for k, (state, _) in catalog_states(project).items() if state == "untranslated"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_fault_storm_completes_loses_nothing_and_the_rerun_resumes(
     tmp_path: Path, seed: int

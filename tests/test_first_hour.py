@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from i18npub import pipeline
 from i18npub.pipeline import RunOptions
 from i18npub.project import Project
+from tests.support.cli import run_cli
 
-EXE = Path(sys.executable).with_name("i18npub")
 STORY = """Harbour Council Approves Night Ferry Service After Long Debate
 
 The harbour council voted on Tuesday to start a night ferry between the two piers.
@@ -23,10 +22,7 @@ Residents of the island had asked for it for years, the chair of the council sai
 
 
 def sh(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "100"}
-    return subprocess.run(
-        [str(EXE), *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    return run_cli(*args, cwd=cwd, env={"COLUMNS": "100"})
 
 
 def test_init_ingest_an_outside_file_run_exits_0_and_builds(tmp_path: Path) -> None:

@@ -13,17 +13,15 @@ import re
 import socket
 import struct
 import subprocess
-import sys
 import termios
 from pathlib import Path
 
 import pytest
 
 from i18npub.project import Project
+from tests.support.cli import EXE, run_cli
+from tests.support.paths import REPO
 
-from .conftest import REPO
-
-EXE = Path(sys.executable).with_name("i18npub")
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r")
 # Titles whose slugs are as long as real ones (55 characters, more with a -2 suffix).
 TITLES = [
@@ -34,19 +32,6 @@ TITLES = [
 BODY = (
     "Officials said the plan would take {n} years. It was welcomed by {n} towns. Work begins soon."
 )
-
-
-def cli(
-    *args: str, cwd: Path | None = None, env: dict | None = None
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(EXE), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def on_terminal(*args: str, cwd: Path, columns: int = 80) -> tuple[int, str]:
@@ -86,7 +71,7 @@ def newsroom(tmp_path: Path) -> Project:
 
 
 def json_status(project: Project) -> dict:
-    return json.loads(cli("-p", str(project.root), "status", "--json").stdout)
+    return json.loads(run_cli("-p", str(project.root), "status", "--json").stdout)
 
 
 def test_status_on_an_80_column_terminal_is_whole(newsroom: Project) -> None:
@@ -112,7 +97,7 @@ def test_status_on_an_80_column_terminal_is_whole(newsroom: Project) -> None:
 
 
 def test_status_in_a_pipe_is_aligned_text_and_tsv(newsroom: Project) -> None:
-    plain = cli("-p", str(newsroom.root), "status", env={"COLUMNS": "80"})
+    plain = run_cli("-p", str(newsroom.root), "status", env={"COLUMNS": "80"})
     assert plain.returncode == 0
     lines = plain.stdout.splitlines()
     assert "\x1b" not in plain.stdout and "━" not in plain.stdout and "│" not in plain.stdout
@@ -129,7 +114,7 @@ def test_status_in_a_pipe_is_aligned_text_and_tsv(newsroom: Project) -> None:
             state["untranslated"],
         )
         assert (approved, machine, outdated, obsolete, percent) == ("0", "0", "0", "0", "0.0")
-    tsv = cli("-p", str(newsroom.root), "status", "--tsv").stdout.splitlines()
+    tsv = run_cli("-p", str(newsroom.root), "status", "--tsv").stdout.splitlines()
     assert tsv[0].split("\t")[:3] == ["article", "segments", "zh_CN approved"]
     assert all(len(line.split("\t")) == 8 for line in tsv[: len(expected) + 2])
 
@@ -146,19 +131,20 @@ def test_run_prints_the_same_readable_table(newsroom: Project) -> None:
 
 
 def test_version_short_help_and_completion() -> None:
-    version = cli("--version")
+    version = run_cli("--version")
     assert version.returncode == 0 and re.fullmatch(r"i18npub \d+\.\d+\.\d+\n", version.stdout)
-    short = cli("-h")
+    short = run_cli("-h")
     assert short.returncode == 0 and "Usage: i18npub" in short.stdout
     assert "--install-completion" in short.stdout and "--show-completion" in short.stdout
-    completion = cli("--show-completion", "bash")
+    completion = run_cli("--show-completion", "bash")
     assert completion.returncode == 0 and "complete" in completion.stdout
 
 
+@pytest.mark.slow
 def test_help_shows_choices_and_names_not_types() -> None:
     shown = ""
     for command in ("run", "ingest", "status", "check", "translate", "build", "serve", "init"):
-        result = cli(command, "-h", env={"COLUMNS": "100"})
+        result = run_cli(command, "-h", env={"COLUMNS": "100"})
         assert result.returncode == 0, result.stderr
         shown += result.stdout
     assert "--publish [changed|always|never]" in shown
@@ -166,16 +152,17 @@ def test_help_shows_choices_and_names_not_types() -> None:
     assert not re.search(r"<(bool|str|int|list\[str\]|path)>", shown), shown
 
 
+@pytest.mark.slow
 def test_exit_codes_2_only_for_usage_errors(newsroom: Project, tmp_path: Path) -> None:
     root = str(newsroom.root)
-    assert cli("-p", root, "status", "--no-such-option").returncode == 2
-    assert cli("-p", root, "run", "--publish", "often").returncode == 2
-    assert cli("-p", root, "translate", "--engine", "nope").returncode == 2
-    assert cli("-p", root, "run", "--article", "no-such-article").returncode == 2
-    assert cli("-p", str(tmp_path), "status").returncode == 1  # not a project: not usage
+    assert run_cli("-p", root, "status", "--no-such-option").returncode == 2
+    assert run_cli("-p", root, "run", "--publish", "often").returncode == 2
+    assert run_cli("-p", root, "translate", "--engine", "nope").returncode == 2
+    assert run_cli("-p", root, "run", "--article", "no-such-article").returncode == 2
+    assert run_cli("-p", str(tmp_path), "status").returncode == 1  # not a project: not usage
     config = newsroom.root / "i18npub.toml"
     config.write_text(config.read_text() + "\n[broken\n", encoding="utf-8")
-    assert cli("-p", root, "status").returncode == 1
+    assert run_cli("-p", root, "status").returncode == 1
     docs = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert "## Exit codes" in docs
 
@@ -185,7 +172,7 @@ def test_serve_on_a_busy_port_says_so_in_one_line(newsroom: Project) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = cli("-p", str(newsroom.root), "serve", "--port", str(port))
+        result = run_cli("-p", str(newsroom.root), "serve", "--port", str(port))
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and f"port {port}" in result.stderr
@@ -193,6 +180,7 @@ def test_serve_on_a_busy_port_says_so_in_one_line(newsroom: Project) -> None:
     assert not newsroom.path("site").exists()  # failed before building
 
 
+@pytest.mark.slow
 def test_every_json_output_is_an_object_with_a_schema(newsroom: Project, tmp_path: Path) -> None:
     root = str(newsroom.root)
     source = tmp_path / "extra.md"
@@ -207,7 +195,7 @@ def test_every_json_output_is_an_object_with_a_schema(newsroom: Project, tmp_pat
     }
     docs = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     for name, args in commands.items():
-        result = cli("-p", root, *args)
+        result = run_cli("-p", root, *args)
         document = json.loads(result.stdout)
         assert isinstance(document, dict), (name, document)
         assert document["schema"] == f"i18npub.{name}/1", (name, document.get("schema"))
@@ -224,7 +212,7 @@ def test_ingest_of_many_sources_shows_progress_on_a_terminal(tmp_path: Path) -> 
     code, screen = on_terminal("ingest", str(inbox), cwd=project.root, columns=100)
     assert code == 0, screen
     assert re.search(r"ingest\s.*━.*\d+/120", ANSI_RE.sub("", screen)), screen[-2000:]
-    piped = cli("-p", str(project.root), "ingest", str(inbox))
+    piped = run_cli("-p", str(project.root), "ingest", str(inbox))
     assert "━" not in piped.stdout + piped.stderr and "/120" not in piped.stderr
 
 

@@ -12,11 +12,9 @@ import pytest
 from i18npub.ingest import IngestError, load_source, read_draft
 from i18npub.ingest.language import foreign_language
 from i18npub.project import Project
+from tests.support.corpus import PAGES, WMT
+from tests.support.require import require_shared
 
-from .conftest import SHARED, require_shared
-
-PAGES = SHARED / "corpus" / "pages"
-NEWS = SHARED / "corpus" / "news" / "wmt22-news-en-zh.jsonl"
 SAMPLES = {
     "French": (
         "Le conseil municipal a voté mardi soir la création d'une ligne de bus de nuit entre "
@@ -74,7 +72,7 @@ def test_corpus_pages_are_judged_by_their_language(tmp_path: Path) -> None:
 
 
 def test_english_news_is_accepted_and_its_chinese_translation_refused(tmp_path: Path) -> None:
-    articles = [json.loads(line) for line in require_shared(NEWS).read_text().splitlines()]
+    articles = [json.loads(line) for line in require_shared(WMT).read_text().splitlines()]
     for article in articles:
         english = tmp_path / "en.txt"
         english.write_text("\n\n".join(article["sentences_en"]), encoding="utf-8")

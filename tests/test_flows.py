@@ -10,17 +10,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from i18npub.project import Project
-
-from .conftest import REPO
+from tests.support.loopback import serving
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.server
 
@@ -201,8 +200,7 @@ def test_an_offline_engine_leaves_sentences_awaiting_and_is_asked_again(
     prefect_server: Any, newsroom: Project
 ) -> None:
     from i18npub.orchestrate import flows
-
-    from .mt_servers import closed_port_url
+    from tests.support.loopback import closed_port_url
 
     with (newsroom.root / "i18npub.toml").open("a", encoding="utf-8") as config:
         config.write(f'\n[engines.libre]\nurl = "{closed_port_url()}"\nretries = 0\n')
@@ -256,13 +254,8 @@ class FlakyArticleHandler(BaseHTTPRequestHandler):
 def test_a_url_that_fails_once_is_retried(prefect_server: Any, newsroom: Project) -> None:
     from i18npub.orchestrate import flows
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyArticleHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/port.html"
-    try:
-        state = flows.ingest(str(newsroom.root), sources=[url], return_state=True)
-    finally:
-        server.shutdown()
+    with serving(FlakyArticleHandler) as base:
+        state = flows.ingest(str(newsroom.root), sources=[f"{base}/port.html"], return_state=True)
     [result] = state.result().ingest
     assert (result.action, result.slug) == ("created", "port-reopens")
     assert FlakyArticleHandler.requests == 2

@@ -10,20 +10,17 @@ corpus is optional on a developer's machine, but in CI (``CI=true``) it must be 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from benchmarks.mt_gate import WEAKEST, load_documents, run_gate, worst_sentences
-from tests.mt_servers import WMT
+from tests.support.corpus import WMT
+from tests.support.require import require_shared
 
 
-def corpus(path: Path = WMT) -> list[dict]:
-    if not path.exists():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"{path} is missing: CI must run with the shared corpus")
-        pytest.skip(f"{path} not present (the shared corpus is optional outside CI)")
+def wmt_documents() -> list[dict]:
+    require_shared(WMT)
     return load_documents()
 
 
@@ -31,7 +28,7 @@ def corpus(path: Path = WMT) -> list[dict]:
 def test_human_references_are_accepted_unchanged_and_rarely_flagged(
     tmp_path: Path, reference: str
 ) -> None:
-    verdicts = run_gate(corpus(), reference, tmp_path)
+    verdicts = run_gate(wmt_documents(), reference, tmp_path)
     assert len(verdicts) >= 500  # every sentence reached the gate
     accepted = [v for v in verdicts.values() if v.accepted]
     rejected = {m: v.reason for m, v in verdicts.items() if not v.accepted}
@@ -42,16 +39,10 @@ def test_human_references_are_accepted_unchanged_and_rarely_flagged(
 
 
 def test_most_of_the_weakest_systems_worst_sentences_are_flagged(tmp_path: Path) -> None:
-    documents = corpus()
+    documents = wmt_documents()
     pytest.importorskip("sacrebleu")
     worst = worst_sentences(documents)
     verdicts = run_gate(documents, WEAKEST, tmp_path)
     flagged = [s for s in worst if verdicts[s].flagged]
     missed = {s: verdicts[s].flags for s in worst if not verdicts[s].flagged}
     assert len(flagged) >= 0.60 * len(worst), missed
-
-
-def test_a_missing_corpus_fails_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="CI must run with the shared corpus"):
-        corpus(tmp_path / "absent.jsonl")

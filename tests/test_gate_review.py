@@ -19,8 +19,7 @@ from i18npub.lookup import provenance
 from i18npub.project import Project
 from i18npub.review import SCHEMA, review_queue
 from i18npub.risk import FLAG_AT, assess
-
-from .mt_servers import ProviderServer
+from tests.support.mt_servers import ProviderServer
 
 ANSWERS = {
     "Harbour fees will rise next spring, the port authority said.": (

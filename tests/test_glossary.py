@@ -9,8 +9,7 @@ import pytest
 from i18npub.glossary import Glossary, GlossaryError, contains_term
 from i18npub.project import Project
 from i18npub.qa import check_glossary, check_translation, fix_chinese_typography
-
-from .conftest import REPO
+from tests.support.paths import REPO
 
 CSV = """# comment line
 term,translation,type,note

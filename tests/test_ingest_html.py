@@ -16,9 +16,6 @@ from i18npub.article import PLACEHOLDER_RE, Inline
 from i18npub.ingest.base import Draft, IngestError, RawBlock
 from i18npub.ingest.html import parse_date, read_html
 
-from .conftest import require_shared
-
-PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pages"
 URL = "https://news.example.com/world/2021/09/09/harbour-reopens.html"
 
 PARAGRAPHS = [
@@ -553,16 +550,16 @@ def body_text(draft: Draft) -> str:
     return "\n\n".join(parts)
 
 
-def test_shared_corpus_english_f1() -> None:
+def test_shared_corpus_english_f1(corpus: Path) -> None:
     """Token-shingle F1 (the benchmark's metric) on the English shared pages is >= 0.95."""
-    require_shared(PAGES / "manifest.tsv")
-    gold = json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = corpus / "pages"
+    gold = json.loads((pages / "ground-truth.json").read_text(encoding="utf-8"))
     precisions, recalls = [], []
-    for line in (PAGES / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+    for line in (pages / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         page_id, lang, *_ = line.split("\t")
         if lang != "en":
             continue
-        html = gzip.decompress((PAGES / "html" / f"{page_id}.html.gz").read_bytes())
+        html = gzip.decompress((pages / "html" / f"{page_id}.html.gz").read_bytes())
         draft = read_html(html, url=gold[page_id]["url"], source=page_id)
         predicted, expected = shingles(body_text(draft)), shingles(gold[page_id]["articleBody"])
         hits = sum((predicted & expected).values())

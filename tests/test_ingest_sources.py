@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from i18npub.project import Project
+from tests.support.loopback import serving
 
 MARKDOWN = (
     "---\ntitle: Ferry Opens\ndate: 2026-03-14\n---\n\nThe ferry opened. Mr. Lee was there.\n"
@@ -81,12 +81,8 @@ def http_server(tmp_path: Path) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             return
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def test_url_sources_are_fetched(project: Project, http_server: str) -> None:

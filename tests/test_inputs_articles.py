@@ -4,14 +4,13 @@ ingest rebuilds the damaged article from its source, under the same slug."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from i18npub.project import Project
+from tests.support.cli import run_cli
 
 STORY = "---\ntitle: Story {n}\n---\n\nThe ferry opened on Monday. It carries {n} people.\n"
 DAMAGES = {
@@ -24,14 +23,7 @@ DAMAGES = {
 
 
 def _cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("i18npub")), "-p", str(project), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    return run_cli("-p", project, *args, env={"COLUMNS": "120", "NO_COLOR": "1"}, timeout=300)
 
 
 @pytest.fixture
@@ -62,6 +54,7 @@ def test_a_damaged_article_is_skipped_then_rebuilt(project: Project, damage: str
     assert Project.open(project.root).load_article("story-2").title == "Story 2"
 
 
+@pytest.mark.slow
 def test_every_command_goes_on_past_damaged_and_stray_files(project: Project) -> None:
     path = project.article_path("story-2")
     path.write_bytes(path.read_bytes()[:40])

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from i18npub.project import Project
-
-from .mt_servers import ProviderServer
-from .test_translate import add_article, configure
+from tests.support.mt_servers import ProviderServer
+from tests.support.projects import add_article, configure
 
 SENTENCES = "The harbour reopened on Monday. Fishing boats returned at dawn. Prices fell."
 DAMAGES = {

@@ -3,15 +3,13 @@ key; unknown keys are warned about; folders symlinked out of the project are ref
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from i18npub.config import CONFIG_NAME, ConfigError
 from i18npub.project import Project
+from tests.support.cli import run_cli
 
 BAD = {
     "max_bytes = 10_000_000": ('max_bytes = "ten"', "ingest.max_bytes"),
@@ -96,12 +94,6 @@ def test_the_cli_prints_the_problems_without_a_traceback(tmp_path: Path) -> None
     _edit(root, "min_approved = 0.5", "min_approved = true")
     _edit(root, "max_bytes = 10_000_000", 'max_bytes = "ten"')
     for command in (["status"], ["ingest", str(root)], ["build"]):
-        done = subprocess.run(
-            [str(Path(sys.executable).with_name("i18npub")), "-p", str(root), *command],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "NO_COLOR": "1"},
-            timeout=120,
-        )
+        done = run_cli("-p", root, *command, env={"NO_COLOR": "1"})
         assert done.returncode == 1 and "Traceback" not in done.stderr, (command, done.stderr)
         assert "publish.min_approved" in done.stderr and "ingest.max_bytes" in done.stderr

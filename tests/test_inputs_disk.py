@@ -11,7 +11,6 @@ import errno
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 
 import i18npub.catalog
 from i18npub.project import Project
+from tests.support.cli import run_cli
 
 STORY = "---\ntitle: Story {n}\n---\n\nThe ferry opened on Monday. It carries {n} people.\n"
 
@@ -45,11 +45,7 @@ def _project(root: Path) -> Project:
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = str(Path(sys.executable).with_name("i18npub"))
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [exe, "-p", str(root), *args], capture_output=True, text=True, env=env, timeout=120
-    )
+    return run_cli("-p", root, *args, env={"NO_COLOR": "1"})
 
 
 @pytest.fixture

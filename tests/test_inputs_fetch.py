@@ -57,6 +57,7 @@ def slow_url(request: pytest.FixtureRequest) -> Iterator[str]:
     listener.close()
 
 
+@pytest.mark.slow
 def test_a_trickling_server_is_cut_off_at_the_fetch_timeout(tmp_path: Path, slow_url: str) -> None:
     project = Project.init(tmp_path / "proj", title="Slow")
     config = project.root / CONFIG_NAME

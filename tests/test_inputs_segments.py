@@ -12,15 +12,17 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from i18npub.pofile import POEntry, _gnu_lines_exact, _gnu_lines_fast, new_po, parse_po
 from i18npub.project import Project
 from i18npub.translate import protect, restore
-
-from .conftest import require_tool
+from tests.support.require import require_tool
 
 WORDS = "the council said prices rose in the region over the past year "
 
 
+@pytest.mark.slow
 def test_megabyte_segments_translate_and_write_valid_catalogs(tmp_path: Path) -> None:
     msgfmt = require_tool("msgfmt")
     numbers = " ".join(f"{i},{i % 1000:03d}.5" for i in range(30_000))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def _long_titles(count: int) -> list[str]:
     return [bases[i % len(bases)] for i in range(count)]
 
 
+@pytest.mark.slow
 def test_a_thousand_articles_with_recurring_long_titles_ingest(tmp_path: Path) -> None:
     project = Project.init(tmp_path / "proj", title="Recurring")
     inbox = tmp_path / "inbox"

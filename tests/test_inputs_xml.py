@@ -8,8 +8,7 @@ from pathlib import Path
 
 from i18npub.config import CONFIG_NAME
 from i18npub.project import Project
-
-from .sitekit import edit_catalog, set_msgstr
+from tests.support.sitekit import edit_catalog, set_msgstr
 
 BAD = "\uffff\ufffe\x0b\x1b\x01"
 

@@ -19,8 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18npub.pofile import _babel_lines, parse_po
-
-from .conftest import require_tool
+from tests.support.require import require_tool
 
 TEXT = (
     "the council said on Monday that its new harbour plan would cost more than expected "

@@ -9,9 +9,8 @@ from typer.testing import CliRunner
 
 from i18npub.cli import app
 from i18npub.project import Project
-
-from .mt_servers import ProviderServer
-from .test_faults_kit import catalog_states, news_project, write_config
+from tests.support.faults import catalog_states, news_project, write_config
+from tests.support.mt_servers import ProviderServer
 
 runner = CliRunner()
 

@@ -15,9 +15,9 @@ from i18npub.catalog import read_catalog
 from i18npub.engines.openai import split_numbered
 from i18npub.lookup import provenance
 from i18npub.project import Project
-
-from .conftest import require_shared
-from .mt_servers import WMT, ProviderServer, Request
+from tests.support.corpus import WMT
+from tests.support.mt_servers import ProviderServer, Request
+from tests.support.require import require_shared
 
 PARAGRAPH = (
     "The firm filed its trademark under the Madrid System last week. "

@@ -19,11 +19,10 @@ from pathlib import Path
 import pytest
 
 from i18npub.project import Project
+from tests.support.faults import catalog_states, news_project, sent_form, write_config
+from tests.support.mt_servers import ProviderServer
+from tests.support.paths import SRC
 
-from .mt_servers import ProviderServer
-from .test_faults_kit import catalog_states, news_project, sent_form, write_config
-
-SRC = Path(__file__).resolve().parents[1] / "src"
 CONCURRENCY = 2
 
 
@@ -51,6 +50,7 @@ def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[str]) -> 
         time.sleep(0.01)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["translate"], ["run", "--publish", "never"]])
 def test_ctrl_c_cancels_queued_batches_keeps_answers_and_exits_130(
     tmp_path: Path, command: list[str]

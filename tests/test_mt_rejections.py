@@ -17,9 +17,8 @@ from i18npub.cli import app
 from i18npub.lookup import provenance
 from i18npub.pofile import POEntry
 from i18npub.project import Project
-
-from .mt_servers import ProviderServer
-from .test_faults_kit import news_project, sent_form
+from tests.support.faults import news_project, sent_form
+from tests.support.mt_servers import ProviderServer
 
 runner = CliRunner()
 

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from i18npub.project import Project
-
-from .mt_servers import ProviderServer, Request, fake_chinese, texts_of
-from .test_faults_kit import catalog_states, news_project, sent_form
+from tests.support.faults import catalog_states, news_project, sent_form
+from tests.support.mt_servers import ProviderServer, Request, fake_chinese, texts_of
 
 FIRST_REQUEST_FAULTS = ("429", "500", "html", "slow")
 
@@ -41,6 +40,7 @@ def _untranslated(project: Project) -> list[tuple[str, str]]:
     return [k for k, (state, _) in catalog_states(project).items() if state == "untranslated"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", FIRST_REQUEST_FAULTS)
 @pytest.mark.parametrize("batch_size", [25, 1])
 def test_a_fault_on_every_texts_first_request_still_fills_everything(

@@ -14,8 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from i18npub.cli import app
-
-from .conftest import REPO
+from tests.support.paths import REPO
 
 PACKAGE = REPO / "src" / "i18npub"
 ADAPTER = PACKAGE / "orchestrate"

@@ -21,15 +21,14 @@ from typing import Any
 import pytest
 
 from i18npub.project import Project
-from i18npub.serve import make_server, serve_in_thread
-
-from .conftest import REPO, SHARED
-from .sitekit import ZH, edit_catalog, machine, sample_project
+from tests.support.corpus import WMT
+from tests.support.loopback import served_site
+from tests.support.paths import REPO, SCREENSHOTS
+from tests.support.require import require_shared
+from tests.support.sitekit import ZH, edit_catalog, machine, sample_project
 
 pytestmark = pytest.mark.browser
 
-NEWS = SHARED / "corpus" / "news" / "wmt22-news-en-zh.jsonl"
-SHOTS = Path(os.environ.get("I18NPUB_SCREENSHOTS", REPO / "tests" / "screenshots"))
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 VIEWS = ("en", "zh", "bilingual")
 CYCLE = ("approved", "machine", "outdated", "untranslated")  # by gold sentence position
@@ -89,24 +88,16 @@ HEADING_BREAKS = """(selector) => {
 }"""
 
 
-def _require(path: Path, what: str) -> Path:
-    if not path.exists():
-        if os.environ.get("CI") or os.environ.get("I18NPUB_REQUIRE_TOOLS"):
-            pytest.fail(f"{what} is required in CI but missing: {path}")
-        pytest.skip(f"{what} not present: {path}")
-    return path
-
-
 def _axe_script() -> Path:
     for path in AXE_PATHS:
         if path.is_file():
             return path
-    return _require(AXE_PATHS[1], "axe-core (npm install axe-core, see .ci/run)")
+    return require_shared(AXE_PATHS[1], "axe-core (npm install axe-core, see .ci/run)")
 
 
 def _documents(count: int) -> list[dict[str, Any]]:
     """The first ``count`` news documents of 18 sentences or more."""
-    lines = _require(NEWS, "the shared news corpus").read_text(encoding="utf-8").splitlines()
+    lines = require_shared(WMT, "the shared news corpus").read_text(encoding="utf-8").splitlines()
     docs = [json.loads(line) for line in lines]
     return [d for d in docs if len(d["sentences_en"]) >= 18][:count]
 
@@ -179,16 +170,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     outdated = _fill(project, "partial-news", partial, translate=True)
     _fill(project, "untranslated-news", untranslated, translate=False)
     project.build()
-    server = make_server(project.path("site"), port=0, quiet=True)
-    serve_in_thread(server)
-    yield {
-        "url": f"http://127.0.0.1:{server.server_address[1]}/",
-        "project": project,
-        "doc": partial,
-        "outdated": outdated,
-    }
-    server.shutdown()
-    server.server_close()
+    with served_site(project.path("site")) as url:
+        yield {"url": url, "project": project, "doc": partial, "outdated": outdated}
 
 
 def _expected_runs(project: Project, doc: dict[str, Any], slug: str) -> dict[str, int]:
@@ -207,7 +190,7 @@ def _expected_runs(project: Project, doc: dict[str, Any], slug: str) -> dict[str
 @pytest.fixture(scope="module")
 def measured(browser, site: dict[str, Any]) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
     """Every view of both articles and the indexes at both sizes: heights, marks, breaks."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     out: dict[str, dict[str, Any]] = {}
     for device, (width, height) in SIZES.items():
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
@@ -240,7 +223,7 @@ def measured(browser, site: dict[str, Any]) -> dict[str, dict[str, Any]]:  # typ
                 out[name]["headings"] = page.evaluate(
                     HEADING_BREAKS, "main h1, main h2, main h3, main h4"
                 )
-                page.screenshot(path=str(SHOTS / f"partial-{name}.png"), full_page=True)
+                page.screenshot(path=str(SCREENSHOTS / f"partial-{name}.png"), full_page=True)
         out[f"errors-{device}"] = {"console": errors}
         context.close()
     return out
@@ -365,8 +348,8 @@ def test_missing_pages_get_the_bilingual_404_page(browser, site) -> None:  # typ
     text = page.inner_text("main")
     assert "Page not found" in text and "找不到页面" in text
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "partial-404.png"), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "partial-404.png"), full_page=True)
     page.click("a[data-view=bilingual] >> nth=-1")
     page.wait_for_url("**/bilingual/")
     context.close()

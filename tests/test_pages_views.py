@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from i18npub.serve import make_server, serve_in_thread
 from i18npub.site.views import (
     APPROVED,
     MACHINE,
@@ -25,8 +24,8 @@ from i18npub.site.views import (
     tidy_english,
 )
 from i18npub.wordbreak import word_breaks, words
-
-from .sitekit import edit_catalog, machine, page, sample_project, text_of, untranslate
+from tests.support.loopback import served_site
+from tests.support.sitekit import edit_catalog, machine, page, sample_project, text_of, untranslate
 
 LABELS = {
     MACHINE: Label("机译", "机器翻译，待审校", "", "zh-Hans"),
@@ -165,10 +164,8 @@ def test_serve_answers_missing_paths_with_the_bilingual_404_page(tmp_path: Path)
     assert (site / "static" / "favicon.svg").is_file()
     icons = page(site, "zh/index.html").xpath("//link[@rel='icon']/@href")
     assert icons and icons[0].startswith("../static/favicon.svg")
-    server = make_server(site, port=0, quiet=True)
-    serve_in_thread(server)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with served_site(site) as root:
+        base = root.rstrip("/")
         for path in ("/zh/no-such-article/", "/a/b/c/d.html", "/.i18npub-site.json"):
             with pytest.raises(HTTPError) as caught:
                 urlopen(base + path)
@@ -182,6 +179,3 @@ def test_serve_answers_missing_paths_with_the_bilingual_404_page(tmp_path: Path)
         assert caught.value.code == 404 and caught.value.read() == b""
         with urlopen(base + "/static/favicon.svg") as response:
             assert response.status == 200
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -20,8 +20,7 @@ from i18npub.errors import I18npubError
 from i18npub.fsutil import LockTimeout
 from i18npub.pipeline import PipelineError, RunOptions
 from i18npub.project import Project
-
-from .conftest import REPO
+from tests.support.paths import REPO
 
 STORIES = {
     "ferry.md": "---\ntitle: Solar Ferry Sails\n---\n\nThe ferry sailed at 9 a.m. All cheered.\n",

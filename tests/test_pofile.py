@@ -27,21 +27,20 @@ from i18npub.pofile import (
     parse_po,
     read_po,
 )
+from tests.support.corpus import PO_CORPUS, WMT
+from tests.support.require import require_shared, require_tool, shared_required
 
-from .conftest import require_shared, require_tool
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "po"
-CORPUS_FILES = sorted(CORPUS.rglob("*.po")) if CORPUS.is_dir() else []
+CORPUS_FILES = sorted(PO_CORPUS.rglob("*.po")) if PO_CORPUS.is_dir() else []
 # in CI the corpus must be there: the marked tests fail instead of skipping
 needs_corpus = pytest.mark.skipif(
-    not CORPUS_FILES and not (os.environ.get("CI") or os.environ.get("I18NPUB_REQUIRE_TOOLS")),
+    not CORPUS_FILES and not shared_required(),
     reason="shared PO corpus not present",
 )
 
 
 def test_the_po_corpus_is_there_in_ci() -> None:
     """The corpus tests below pass over no files when it is missing: in CI that fails here."""
-    require_shared(CORPUS)
+    require_shared(PO_CORPUS)
     assert CORPUS_FILES
 
 
@@ -53,7 +52,7 @@ LONG_ZH = (
 
 
 def corpus_id(path: Path) -> str:
-    return str(path.relative_to(CORPUS))
+    return str(path.relative_to(PO_CORPUS))
 
 
 def msgcat(text: str, tmp_path: Path, *options: str) -> str:
@@ -321,7 +320,7 @@ def test_sphinx_edit_keeps_msgstr_on_one_line() -> None:
 
 @needs_corpus
 def test_header_edit_keeps_file_header_convention() -> None:
-    path = CORPUS / "python-docs-zh-cn" / "library" / "stdtypes.po"
+    path = PO_CORPUS / "python-docs-zh-cn" / "library" / "stdtypes.po"
     if not path.exists():
         pytest.skip("stdtypes.po not in corpus")
     original = path.read_text(encoding="utf-8")
@@ -523,8 +522,6 @@ def test_other_layouts() -> None:
 # character emulation of write-po.c + libunistring checked against msgcat above) for text
 # the fast path does not handle. The fast path must give the same lines, byte for byte.
 
-NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news"
-WMT = NEWS / "wmt22-news-en-zh.jsonl"
 PREFIXES = ["", "#~ ", "#| ", "#~| "]
 NAMES = ["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0]"]
 
@@ -560,6 +557,7 @@ def assert_fast_is_exact(
     return fast
 
 
+@pytest.mark.slow
 def test_fast_layout_of_every_class_pair() -> None:
     """At width 1 every break opportunity becomes a line break: all of them must agree."""
     reps = REPRESENTATIVES
@@ -932,6 +930,7 @@ FIELDS = (
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     entries=st.lists(entries_st(), max_size=5, unique_by=lambda e: (e.msgctxt, e.msgid)),

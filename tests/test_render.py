@@ -13,8 +13,7 @@ import pytest
 
 from i18npub.project import Project
 from i18npub.site import MANIFEST_NAME, BuildError, build_site
-
-from .sitekit import (
+from tests.support.sitekit import (
     SLUGS,
     edit_catalog,
     machine,

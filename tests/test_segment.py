@@ -12,11 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18npub.segment import sentence_spans, split_sentences
+from tests.support.corpus import SENTENCE_GOLD
+from tests.support.paths import REPO
+from tests.support.require import require_shared
 
-from .conftest import require_shared
-
-REPO = Path(__file__).resolve().parents[1]
-GOLD = REPO.parent / "shared" / "corpus" / "news" / "sentence-gold.jsonl"
 CASES = REPO / "benchmarks" / "data" / "segmentation-cases.jsonl"
 
 
@@ -327,9 +326,9 @@ def test_hand_labelled_cases() -> None:
 
 
 def test_shared_gold_f1() -> None:
-    require_shared(GOLD)
+    require_shared(SENTENCE_GOLD)
     tp = fp = fn = 0
-    for row in _read_jsonl(GOLD):
+    for row in _read_jsonl(SENTENCE_GOLD):
         if row.get("doubtful"):
             continue
         predicted = _boundaries(split_sentences(row["text"]))
@@ -343,6 +342,7 @@ def test_shared_gold_f1() -> None:
     assert 2 * precision * recall / (precision + recall) >= 0.995
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "unit", ["ab.Cd", "x. ", "Mr. ", "U.S. ", " . . .", "<1>x. ", "!", "。", "他说。”"]
 )

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from i18npub.serve import make_server, negotiate_view, parse_accept_language, serve_in_thread
-
-from .sitekit import sample_project
+from tests.support.sitekit import sample_project
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from i18npub.site.theme import THEME, load_ui_catalog
-
-from .conftest import REPO, require_tool
+from tests.support.paths import REPO
+from tests.support.require import require_tool
 
 POT = THEME / "locales" / "templates" / "site.pot"
 PO = THEME / "locales" / "zh_CN" / "LC_MESSAGES" / "site.po"

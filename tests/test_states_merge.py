@@ -13,8 +13,7 @@ from i18npub.catalog import read_catalog
 from i18npub.lookup import EntryState, state_of
 from i18npub.pofile import POEntry, parse_po
 from i18npub.project import Project
-
-from .conftest import require_tool
+from tests.support.require import require_tool
 
 REPORT = """---
 title: Dock Workers Vote

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from tests.support.paths import REPO
 
 
 def _ruff() -> str:
@@ -28,6 +28,7 @@ def test_ruff(command: list[str]) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+@pytest.mark.slow
 def test_mypy() -> None:
     """mypy (a test dependency: missing, this fails) finds no error in the library or the flows."""
     run = subprocess.run(

@@ -19,9 +19,11 @@ from i18npub.lookup import provenance, state_of
 from i18npub.project import Project, ProjectError
 from i18npub.qa import check_translation
 from i18npub.translate import Translator, protect, restore, split_text
-
-from .conftest import require_shared
-from .mt_servers import WMT, ProviderServer, closed_port_url, wmt_references
+from tests.support.corpus import WMT
+from tests.support.loopback import closed_port_url
+from tests.support.mt_servers import ProviderServer, wmt_references
+from tests.support.projects import add_article, configure
+from tests.support.require import require_shared
 
 runner = CliRunner()
 FERRY = """# Ferry Opens
@@ -34,44 +36,10 @@ ferries@harbour.example.org.
 SHARED = ["The harbour was busy.", "Tickets cost 3 dollars.", "The mayor spoke briefly."]
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return str(value)
-
-
-def configure(
-    root: Path,
-    engines: list[str],
-    tables: dict[str, dict[str, Any]] | None = None,
-    **translate: Any,
-) -> Project:
-    """Write ``i18npub.toml`` with a chain, fast retry settings and engine tables."""
-    settings = {"engines": engines, "backoff": 0.01, "timeout": 2, "connect_timeout": 1}
-    lines = ['[project]\ntitle = "Test"\n\n[translate]']
-    lines += [f"{key} = {_toml_value(value)}" for key, value in {**settings, **translate}.items()]
-    for name, table in (tables or {}).items():
-        lines.append(f"\n[engines.{name}]")
-        lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]
-    (root / "i18npub.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return Project.open(root)
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     Project.init(tmp_path / "proj", title="Test")
     return tmp_path / "proj"
-
-
-def add_article(project: Project, slug: str, body: str) -> None:
-    source = project.root.parent / f"{slug}.md"
-    source.write_text(f"---\nslug: {slug}\ntitle: {slug}\n---\n\n{body}\n", encoding="utf-8")
-    [result] = project.ingest([source])
-    assert result.action in ("created", "updated"), result.message
 
 
 def entries(project: Project, slug: str) -> dict[str, Any]:
@@ -561,7 +529,7 @@ def test_run_with_an_unreachable_engine_finishes_fast_and_says_why(root: Path) -
 def test_the_readme_main_command_succeeds_offline_on_this_repository(tmp_path: Path) -> None:
     import shutil
 
-    from .conftest import REPO
+    from tests.support.paths import REPO
 
     copy = tmp_path / "repo"
     for name in ("i18npub.toml", "glossary.csv", "content", "articles", "locales"):

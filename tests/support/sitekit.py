@@ -11,8 +11,7 @@ import lxml.html
 from i18npub.lookup import set_machine_translation
 from i18npub.pofile import POEntry, parse_po
 from i18npub.project import Project
-
-from .conftest import REPO
+from tests.support.paths import REPO
 
 SLUGS = ("harbour-solar-ferry", "library-open-data", "tea-exports")
 ZH = "zh_CN"

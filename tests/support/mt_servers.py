@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import json
 import re
-import socket
 import threading
 import time
 import zlib
@@ -35,11 +34,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-WMT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "news" / "wmt22-news-en-zh.jsonl"
+from tests.support.corpus import WMT
+
 TOKEN_RE = re.compile(r"\[X\d+X\]")
 PATHS = {
     "google": "/m",
@@ -166,14 +165,6 @@ class ProviderServer:
             self.requests.append(request)
         if self.on_request:
             self.on_request(request)
-
-
-def closed_port_url(path: str = "/") -> str:
-    """A URL on 127.0.0.1 where nothing listens (connection refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}{path}"
 
 
 # The handler -------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Helpers for the fault suites (``test_faults_*.py``); this module holds no tests.
+"""Helpers for the fault suites (``test_faults_*.py``, ``test_mt_*.py``, the concurrency suites).
 
 * ``news_project``: a project of generated articles (sentences with numbers, links, quotes)
   with a LibreTranslate-compatible engine and fast retry settings;
 * ``FaultPlan``: puts a seeded mix of faults on a ``ProviderServer`` and records which
   texts got which answer;
-* ``snapshot_catalogs`` / ``reviewed``: what a run must not lose;
-* ``killed_after``: run a function in a forked child and ``SIGKILL`` it after a delay.
+* ``approve_some`` / ``catalog_states`` / ``assert_reviewed_kept``: what a run must not lose;
+* ``killed_after``: run a function in a forked child and ``SIGKILL`` it after a delay;
+* ``OsWithLink``: ``os`` with ``link`` replaced, to stop or fail a catalog swap at its link.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ from i18npub.lookup import state_of
 from i18npub.pofile import parse_po
 from i18npub.project import Project
 from i18npub.translate import protect
-
-from .mt_servers import ProviderServer
+from tests.support.mt_servers import ProviderServer
 
 SUBJECTS = ["The harbour board", "Ms. Lee", "The U.S. embassy", "Acme Co.", "The city council"]
 VERBS = ["approved", "rejected", "delayed", "announced", "questioned"]
@@ -175,3 +175,14 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 5.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+class OsWithLink:
+    """``os`` with ``link`` replaced: set as ``fsutil.os`` (in a child, or monkeypatched) to
+    stop or fail a catalog swap at its link step."""
+
+    def __init__(self, link: Callable[[object, object], None]) -> None:
+        self.link = link
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
