@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 from i18npub.project import Project
+from tests.support.faults import news_project, write_config
 from tests.support.loopback import serving
+from tests.support.mt_servers import ProviderServer
 from tests.support.paths import REPO
 
 pytestmark = pytest.mark.server
@@ -212,6 +214,24 @@ def test_an_offline_engine_leaves_sentences_awaiting_and_is_asked_again(
     assert report.publish.action == "built"  # with the English text where Chinese waits
     again = flows.translate(str(newsroom.root), engines=["libre"], return_state=True)
     assert {r.action for r in again.result().translate} == {"awaiting"}  # not "cached"
+
+
+def test_one_character_budget_holds_for_all_task_runs_of_a_flow_run(
+    prefect_server: Any, tmp_path: Path
+) -> None:
+    from i18npub.orchestrate import flows
+
+    with ProviderServer("libre") as server:
+        project = news_project(tmp_path / "proj", server.url, articles=4, per=6)
+        write_config(project.root, server.url, batch_size=3, concurrency=1)
+        state = flows.translate(str(project.root), max_chars=600, workers=4, return_state=True)
+        sent = sum(len(text) for text in server.texts)
+    report = state.result()
+    assert 0 < sent <= 600  # four articles in parallel task runs, one budget
+    assert sum(r.filled for r in report.translate) > 0
+    waiting = [r for r in report.translate if r.action == "awaiting"]
+    assert waiting and all("character budget reached" in r.message for r in waiting)
+    assert not list(project.layout.state.glob("budget-*"))  # the run's ledger is removed
 
 
 def test_a_source_that_fails_fails_its_task_and_the_others_are_kept(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from i18npub.cli import app
 from i18npub.project import Project
+from i18npub.translate import SharedBudget
 from tests.support.faults import catalog_states, news_project, write_config
 from tests.support.mt_servers import ProviderServer
 
@@ -88,3 +91,32 @@ def test_a_bad_config_budget_is_one_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1  # an invalid i18npub.toml (docs/cli.md: exit codes)
     [line] = result.output.strip().splitlines()  # one line, naming the key
     assert "translate.max_chars_per_run: must be a whole number ≥ 0" in line
+
+
+def _spend_in_a_child(ledger: Path, limit: int, chars: int, times: int) -> subprocess.Popen[str]:
+    """Take ``chars`` ``times`` times from the shared budget in another process."""
+    code = (
+        "import sys; from pathlib import Path; from i18npub.translate import SharedBudget\n"
+        "budget = SharedBudget(int(sys.argv[2]), Path(sys.argv[1]))\n"
+        "print(sum(budget.take(int(sys.argv[3])) for _ in range(int(sys.argv[4]))))\n"
+    )
+    args = [sys.executable, "-c", code, str(ledger), str(limit), str(chars), str(times)]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+
+
+def test_a_shared_budget_holds_across_processes(tmp_path: Path) -> None:
+    ledger = tmp_path / "state" / "budget-run.txt"
+    children = [_spend_in_a_child(ledger, 1000, 30, 20) for _ in range(3)]
+    here = SharedBudget(1000, ledger)
+    taken_here = sum(here.take(30) for _ in range(20))
+    taken = taken_here + sum(int(child.communicate()[0]) for child in children)
+    assert taken == 1000 // 30  # 33 requests fit, from four processes together
+    assert int(ledger.read_text()) == taken * 30 and here.used == taken_here * 30
+    assert not here.take(30) and here.exhausted
+
+
+def test_a_damaged_ledger_sends_nothing_more(tmp_path: Path) -> None:
+    ledger = tmp_path / "budget-run.txt"
+    ledger.write_text("garbled\n")
+    budget = SharedBudget(1000, ledger)
+    assert not budget.take(10) and budget.exhausted

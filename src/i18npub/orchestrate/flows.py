@@ -52,11 +52,16 @@ def pipeline(
     task_runner: TaskRunnerName = "threads",
     workers: int = 4,
     refresh_cache: bool = False,
+    max_chars: int | None = None,
+    retry_rejected: bool = False,
 ) -> State[RunReport]:
     """Ingest the inbox (or ``sources``), machine-translate new sentences, build the site.
 
     ``publish``: ``changed`` builds when the content differs from the built site's,
     ``always`` builds even after failures, ``never`` skips it (ingest + translate only).
+    ``max_chars``: characters sent to engines in this run, all task runs together (default:
+    ``[translate] max_chars_per_run``); ``retry_rejected``: ask again for suggestions that
+    reviewers cleared.
     """
     options = RunOptions(
         sources=tuple(sources or ()),
@@ -64,6 +69,8 @@ def pipeline(
         engines=tuple(engines or ()),
         publish=publish,
         dry_run=dry_run,
+        max_chars=max_chars,
+        retry_rejected=retry_rejected,
     )
     return run_flow_steps(project_dir, options, task_runner, workers, refresh_cache)
 
@@ -86,13 +93,18 @@ def translate(
     task_runner: TaskRunnerName = "threads",
     workers: int = 4,
     refresh_cache: bool = False,
+    max_chars: int | None = None,
+    retry_rejected: bool = False,
 ) -> State[RunReport]:
-    """Machine-translate the untranslated sentences of ``articles`` (default: all)."""
+    """Machine-translate the untranslated sentences of ``articles`` (default: all); budget and
+    ``retry_rejected`` as in the ``pipeline`` flow."""
     options = RunOptions(
         articles=tuple(articles or ()),
         engines=tuple(engines or ()),
         steps=("translate",),
         dry_run=dry_run,
+        max_chars=max_chars,
+        retry_rejected=retry_rejected,
     )
     return run_flow_steps(project_dir, options, task_runner, workers, refresh_cache)
 

@@ -30,6 +30,7 @@ import functools
 import hashlib
 import logging
 import os
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ import i18npub
 from i18npub import pipeline
 from i18npub.pipeline import PublishResult, Runner, TranslateResult
 from i18npub.project import IngestResult, Project
+from i18npub.translate import SharedBudget
 
 MT_LIMIT = "i18npub-mt"  # machine-translating articles at once, across runs and workers
 INGEST_LIMIT = "i18npub-ingest"  # one ingest batch at a time, so runs never race for a slug
@@ -99,7 +101,8 @@ def translate_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> 
     fingerprint = pipeline.article_fingerprint(
         project, parameters["slug"], parameters.get("engines") or (), parameters.get("memory", "")
     )
-    return f"i18npub-translate-{code_version()}-{fingerprint}"
+    asked = "retry-rejected-" if parameters.get("retry_rejected") else ""
+    return f"i18npub-translate-{code_version()}-{asked}{fingerprint}"
 
 
 @functools.cache
@@ -186,10 +189,23 @@ def _fail_on_errors(results: list[IngestResult]) -> None:
     persist_result=True,
 )
 def translate_article(
-    project_dir: str, slug: str, engines: list[str], memory: str = ""
+    project_dir: str,
+    slug: str,
+    engines: list[str],
+    memory: str = "",
+    max_chars: int | None = None,
+    budget_ledger: str = "",
+    retry_rejected: bool = False,
 ) -> TranslateResult:
-    """Machine-translate one article; ``memory`` (approved translations' hash) keys the cache."""
-    result = pipeline.translate_article(open_project(project_dir), slug, engines)
+    """Machine-translate one article; ``memory`` (approved translations' hash) keys the cache.
+
+    ``max_chars`` is the run's character budget, shared by every task run of the flow run
+    through ``budget_ledger`` (a file in the project's state folder); ``retry_rejected`` asks
+    again for suggestions reviewers cleared."""
+    options: dict[str, Any] = {"retry_rejected": True} if retry_rejected else {}
+    if max_chars is not None:
+        options["budget"] = SharedBudget(max_chars, Path(budget_ledger))
+    result = pipeline.translate_article(open_project(project_dir), slug, engines, **options)
     _log_translate(result)
     if result.action == "error":
         _raise_for(result.message, result.retryable)  # a failed state is never cached
@@ -330,21 +346,39 @@ class PrefectRunner(Runner):
             "project_dir": str(project.root),
             "engines": list(engines),
             "memory": pipeline.memory_version(project, engines),
-        }
+        } | self._shared_options(project)
         slots = min(self.workers, limit_size(MT_LIMIT), len(slugs))
         if slots == 0:
             paused = f"machine translation paused (the {MT_LIMIT} limit is 0)"
             return [TranslateResult(slug, "skipped", message=paused) for slug in slugs]
-        with (
-            concurrency(MT_LIMIT, occupy=slots, strict=True),
-            make_task_runner(self.task_runner, slots) as runner,
-        ):
-            futures: dict[PrefectFuture[TranslateResult], str] = {}
-            for slug in slugs:
-                futures[runner.submit(task, shared | {"slug": slug})] = slug
-            for done, _ in enumerate(as_completed(list(futures)), 1):
-                self.tick("translate", done, len(slugs))
-            return [_translate_outcome(future, slug) for future, slug in futures.items()]
+        try:
+            with (
+                concurrency(MT_LIMIT, occupy=slots, strict=True),
+                make_task_runner(self.task_runner, slots) as runner,
+            ):
+                futures: dict[PrefectFuture[TranslateResult], str] = {}
+                for slug in slugs:
+                    futures[runner.submit(task, shared | {"slug": slug})] = slug
+                for done, _ in enumerate(as_completed(list(futures)), 1):
+                    self.tick("translate", done, len(slugs))
+                return [_translate_outcome(future, slug) for future, slug in futures.items()]
+        finally:
+            if ledger := shared.get("budget_ledger"):
+                Path(ledger).unlink(missing_ok=True)
+
+    def _shared_options(self, project: Project) -> dict[str, Any]:
+        """The run's budget and ``retry_rejected`` as task parameters: one ledger file per
+        flow run holds what all its task runs have spent."""
+        options: dict[str, Any] = {}
+        if self.translate_options.get("retry_rejected"):
+            options["retry_rejected"] = True
+        budget = self.translate_options.get("budget")
+        if budget is not None and budget.limit is not None:
+            run_id = str(flow_run.get_id() or uuid.uuid4())
+            ledger = project.layout.state / f"budget-{run_id}.txt"
+            ledger.unlink(missing_ok=True)
+            options |= {"max_chars": budget.limit, "budget_ledger": str(ledger)}
+        return options
 
     def publish(self, project: Project) -> PublishResult:
         state = publish_site(str(project.root), return_state=True)

@@ -56,6 +56,7 @@ from i18npub.translate.guard import (
     Cancelled,
     EngineSkipped,
     Policy,
+    SharedBudget,
     TranslateError,
 )
 from i18npub.translate.rejections import Rejections
@@ -88,6 +89,7 @@ __all__ = [
     "Policy",
     "Protected",
     "Rejections",
+    "SharedBudget",
     "TranslateError",
     "TranslateReport",
     "TranslateState",

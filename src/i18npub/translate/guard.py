@@ -4,10 +4,12 @@ shared by every thread and call that uses an engine."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from i18npub.engines.base import (
     EngineConfigError,
@@ -17,6 +19,7 @@ from i18npub.engines.base import (
     RateLimited,
 )
 from i18npub.errors import I18npubError
+from i18npub.fsutil import locked
 
 UNAVAILABLE_SECONDS = 300.0  # an unreachable engine is not tried again for this long
 COOLDOWN_WITHOUT_RETRY_AFTER = 600.0  # a 429 without Retry-After: rest of the run, 10 min max
@@ -80,6 +83,36 @@ class Budget:
     @property
     def reason(self) -> str:
         return f"character budget reached ({self.limit:,} characters per run)"
+
+
+class SharedBudget(Budget):
+    """A :class:`Budget` that several processes of one run share through ``ledger`` (a file
+    holding the characters spent so far, updated under a lock): the Prefect flows' task runs,
+    in threads or on a Dask cluster, spend one budget for the whole run."""
+
+    def __init__(self, limit: int | None, ledger: Path) -> None:
+        super().__init__(limit)
+        self.ledger = ledger
+
+    def take(self, chars: int) -> bool:
+        with self._lock, locked(self.ledger) as ledger:
+            spent = _spent(ledger)
+            if self.limit is not None and spent + chars > self.limit:
+                self.exhausted = True
+                return False
+            os.ftruncate(ledger, 0)
+            os.pwrite(ledger, f"{spent + chars}\n".encode(), 0)
+            self.used += chars
+            return True
+
+
+def _spent(ledger: int) -> float:
+    """The characters a ledger (an open file) records; a damaged one: all spent."""
+    text = os.pread(ledger, 64, 0).decode("ascii", "replace").strip()
+    try:
+        return int(text or 0)
+    except ValueError:  # send nothing more rather than guess
+        return float("inf")
 
 
 class EngineGuard:
