@@ -335,3 +335,15 @@ def test_translate_in_steps_reports_what_one_call_would(tmp_path: Path) -> None:
     assert stepped["engines"] == whole["engines"] and whole["engines"][0]["translated"] > 0
     for mine, theirs in zip(stepped["languages"], whole["languages"], strict=True):
         assert (mine["filled"], mine["pending"]) == (theirs["filled"], theirs["pending"])
+
+
+def test_the_site_stamp_covers_the_whole_package_and_the_project(newsroom: Project) -> None:
+    import i18npub
+
+    newsroom.ingest([str(newsroom.path("content"))])
+    package = Path(i18npub.__file__).resolve().parent
+    inputs = set(pipeline.site_inputs(newsroom))
+    for part in ("site/build.py", "site/views.py", "theme/article.html", "lookup.py"):
+        assert package / part in inputs, part
+    assert newsroom.root / "i18npub.toml" in inputs
+    assert set(newsroom.path("articles").glob("*.json")) <= inputs

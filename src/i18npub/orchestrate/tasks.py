@@ -228,9 +228,9 @@ def _log_translate(result: TranslateResult) -> None:
 
 
 @task(name="publish-site", cache_policy=NO_CACHE)
-def publish_site(project_dir: str) -> PublishResult:
+def publish_site(project_dir: str, fingerprint: str = "") -> PublishResult:
     """Build the site into staging and swap it in (see ``i18npub.pipeline.publish_site``)."""
-    result = pipeline.publish_site(open_project(project_dir))
+    result = pipeline.publish_site(open_project(project_dir), fingerprint or None)
     if result.action == "error":
         raise StepError(result.message)
     note = f" ({result.message})" if result.message else ""
@@ -380,8 +380,8 @@ class PrefectRunner(Runner):
             options |= {"max_chars": budget.limit, "budget_ledger": str(ledger)}
         return options
 
-    def publish(self, project: Project) -> PublishResult:
-        state = publish_site(str(project.root), return_state=True)
+    def publish(self, project: Project, fingerprint: str | None = None) -> PublishResult:
+        state = publish_site(str(project.root), fingerprint or "", return_state=True)
         self.tick("publish", 1, 1)
         if state.is_completed():
             return state.result()

@@ -20,6 +20,7 @@ from i18npub.pipeline.fingerprint import (
     article_fingerprint,
     content_fingerprint,
     memory_version,
+    site_inputs,
     site_is_current,
     write_stamp,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "publish_site",
     "publish_skipped",
     "run",
+    "site_inputs",
     "site_is_current",
     "source_batches",
     "translate_article",

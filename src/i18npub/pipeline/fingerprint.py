@@ -67,14 +67,17 @@ def content_fingerprint(project: Project) -> str:
     """A hash of everything the site is built from: config, articles, catalogs, templates, code."""
     digest = hashlib.sha256()
     _feed(digest, str(project.root))
-    for path in _site_inputs(project):
+    for path in site_inputs(project):
         _feed(digest, path.as_posix())
         _feed_file(digest, path)
     return digest.hexdigest()
 
 
-def _site_inputs(project: Project) -> list[Path]:
-    package = Path(__file__).resolve().parent
+def site_inputs(project: Project) -> list[Path]:
+    """The files a site is built from, the whole i18npub package (code and theme) included."""
+    import i18npub
+
+    package = Path(i18npub.__file__).resolve().parent
     paths = [project.root / "i18npub.toml"]
     paths += sorted(project.path("articles").glob("*.json"))
     paths += sorted(p for p in project.path("locales").rglob("*.po*") if p.is_file())
@@ -96,13 +99,15 @@ def _feed_file(digest: Any, path: Path) -> None:
         _feed(digest, "-")
 
 
-def site_is_current(project: Project) -> bool:
-    """True if the site on disk was built from exactly the current content."""
+def site_is_current(project: Project, fingerprint: str | None = None) -> bool:
+    """True if the site on disk was built from exactly the current content (``fingerprint``:
+    the :func:`content_fingerprint` already computed in this run)."""
     try:
         stamp = json.loads((project.root / STATE_DIR / BUILD_STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return stamp == {"content": content_fingerprint(project), "site": _site_marker(project)}
+    content = fingerprint or content_fingerprint(project)
+    return stamp == {"content": content, "site": _site_marker(project)}
 
 
 def write_stamp(project: Project, fingerprint: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from i18npub.pipeline.fingerprint import site_is_current
+from i18npub.pipeline.fingerprint import content_fingerprint, site_is_current
 from i18npub.pipeline.plan import (
     articles_to_translate,
     plan,
@@ -69,8 +69,8 @@ class Runner:
             self.tick("translate", done, len(slugs))
         return results
 
-    def publish(self, project: Project) -> PublishResult:
-        result = publish_site(project)
+    def publish(self, project: Project, fingerprint: str | None = None) -> PublishResult:
+        result = publish_site(project, fingerprint)
         self.tick("publish", 1, 1)
         return result
 
@@ -120,6 +120,7 @@ def _publish(
     site = str(project.path("site"))
     if skipped := publish_skipped(project, options, report):
         return skipped
-    if options.publish == "changed" and site_is_current(project):
+    fingerprint = content_fingerprint(project)  # once per run: it reads every input
+    if options.publish == "changed" and site_is_current(project, fingerprint):
         return PublishResult("unchanged", site)
-    return runner.publish(project)
+    return runner.publish(project, fingerprint)

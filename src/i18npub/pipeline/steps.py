@@ -113,13 +113,14 @@ def _add_counts(total: Any, part: Any) -> None:
             setattr(total, item.name, getattr(total, item.name) + value)
 
 
-def publish_site(project: Project) -> PublishResult:
-    """Build the site (incremental, swapped in atomically) and stamp what it was built from."""
+def publish_site(project: Project, fingerprint: str | None = None) -> PublishResult:
+    """Build the site (incremental, swapped in atomically) and stamp what it was built from
+    (``fingerprint``: the run's :func:`content_fingerprint`, if it computed it already)."""
     build = getattr(project, "build", None)
     site = str(project.path("site"))
     if build is None:
         return PublishResult("skipped", site, "site building is not available")
-    fingerprint = content_fingerprint(project)
+    fingerprint = fingerprint or content_fingerprint(project)
     try:
         built = build()
     except Exception as error:  # config, template and file errors: many types
