@@ -4,7 +4,7 @@ Scores every extractor on the shared news pages (``shared/corpus/pages``) with t
 benchmark's token 4-shingle metric (see that folder's README) and times it.
 
     .venv/bin/python benchmarks/extraction.py [--repeats 3] [--only i18npub,trafilatura]
-        [--pages DIR] [--per-page] [--cv]
+        [--pages DIR] [--per-page] [--cv] [--extra DIR]
 
 ``--cv`` adds leave-one-site-out cross-validation of what in ``read_html`` could have been
 fitted to these pages: its thresholds (chosen on the other sites from a small grid) and its
@@ -12,6 +12,18 @@ class-name and phrase vocabulary (an entry that helps no site but the held-out o
 dropped for that fold, as if the rules had been written without that site).
 
 English pages (``lang == en`` in manifest.tsv) are reported first, then all pages.
+
+``--extra DIR`` also scores a folder of extra development pages from a source outside the
+acceptance sets, split by site into a tuning half and a held-out half (``split_sites``, a
+fixed seed, decided before any page is looked at). ``load_extra`` reads two layouts:
+
+* mozilla/readability's ``test/test-pages``: one folder per case with ``source.html`` and
+  ``expected.html`` (the gold is the expected article's text, block by block; cases
+  without ``expected.html`` are skipped). The site is the host of the page's canonical or
+  ``og:url`` link, else the case name without a trailing ``-<number>``;
+* a manifest: ``manifest.tsv`` with the columns ``id``, ``site``, ``lang``, ``url``, the page
+  in ``html/<id>.html`` (or ``.html.gz``) and its gold body, plain text with paragraphs
+  separated by blank lines, in ``gold/<id>.txt``.
 """
 
 from __future__ import annotations
@@ -145,6 +157,81 @@ def load_pages(folder: Path) -> list[Page]:
             )
         )
     return pages
+
+
+EXTRA_SPLIT_SEED = "i18npub-issue-17"  # fixed before any extra page was looked at
+
+
+def split_sites(sites: list[str], seed: str = EXTRA_SPLIT_SEED) -> tuple[set[str], set[str]]:
+    """The sites in a tuning half and a held-out half: sorted by a seeded hash, first half
+    (rounded up) to tuning. A site's pages are never split between the halves."""
+    import hashlib
+
+    ordered = sorted(
+        set(sites), key=lambda site: hashlib.sha256(f"{seed}:{site}".encode()).hexdigest()
+    )
+    half = (len(ordered) + 1) // 2
+    return set(ordered[:half]), set(ordered[half:])
+
+
+def load_extra(folder: Path) -> tuple[list[Page], list[str]]:
+    """Extra dev pages and their sites, from either layout described in the module doc."""
+    if (folder / "manifest.tsv").exists():
+        return _load_manifest(folder)
+    pages, sites = [], []
+    for case in sorted(path.parent for path in folder.glob("*/source.html")):
+        if not (case / "expected.html").exists():
+            continue
+        html = (case / "source.html").read_bytes().decode("utf-8", "replace")
+        gold = _expected_text((case / "expected.html").read_text(encoding="utf-8"))
+        if not tokens(gold):
+            continue
+        url = _page_url(html)
+        sites.append(_host(url) or re.sub(r"-\d+$", "", case.name))
+        pages.append(Page(case.name, "en", html, url, gold))
+    return pages, sites
+
+
+def _load_manifest(folder: Path) -> tuple[list[Page], list[str]]:
+    pages, sites = [], []
+    for line in (folder / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        page_id, site, lang, url, *_ = [*line.split("\t"), "", "", ""]
+        plain, packed = folder / "html" / f"{page_id}.html", folder / "html" / f"{page_id}.html.gz"
+        raw = plain.read_bytes() if plain.exists() else gzip.decompress(packed.read_bytes())
+        gold = (folder / "gold" / f"{page_id}.txt").read_text(encoding="utf-8")
+        pages.append(Page(page_id, lang or "en", raw.decode("utf-8", "replace"), url, gold))
+        sites.append(site)
+    return pages, sites
+
+
+def _expected_text(html: str) -> str:
+    """The text of an expected-article fragment, one paragraph per block element."""
+    import lxml.html
+
+    return _html_text(lxml.html.fragment_fromstring(html, create_parent="div"))
+
+
+def _page_url(html: str) -> str:
+    """The page's canonical or og:url address, if it names one."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, etree.ParserError):
+        return ""
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        found = [value for value in root.xpath(xpath) if value.startswith("http")]
+        if found:
+            return str(found[0])
+    return ""
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
 
 
 # ---------------------------------------------------------------- extractors
@@ -556,20 +643,50 @@ def cv_report(pages: list[Page], folder: Path, english: list[int]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=Path, default=PAGES, help="the shared pages folder")
-    parser.add_argument("--repeats", type=int, default=3, help="timing repeats (median)")
-    parser.add_argument("--only", default="", help="comma-separated name prefixes to run")
-    parser.add_argument("--per-page", action="store_true", help="print per-page F1")
-    parser.add_argument("--cv", action="store_true", help="leave-one-site-out for read_html")
-    args = parser.parse_args(argv)
-    if not (args.pages / "manifest.tsv").exists():
-        print(f"no corpus at {args.pages}; nothing to do")
-        return 0
+def extra_report(folder: Path, wanted: list[str], repeats: int, per_page: bool) -> str:
+    """Every wanted extractor on the extra pages: tuning half, held-out half, all."""
+    pages, sites = load_extra(folder)
+    if not pages:
+        return f"no extra pages in {folder}"
+    tuning, held_out = split_sites(sites)
+    halves = {
+        f"tuning half ({len(tuning)} sites)": [i for i, s in enumerate(sites) if s in tuning],
+        f"held-out half ({len(held_out)} sites)": [i for i, s in enumerate(sites) if s in held_out],
+        "all extra pages": list(range(len(pages))),
+    }
+    rows: dict[str, list[str]] = {half: [] for half in halves}
+    worst: list[str] = []
+    for name, (func, _note) in extractors().items():
+        if wanted and not any(name.lower().startswith(w) for w in wanted):
+            continue
+        if func is None:
+            continue
+        run = run_extractor(func, pages, repeats)
+        for half, subset in halves.items():
+            sub_pages = [pages[i] for i in subset]
+            rows[half].append(table_row(name, [run.outputs[i] for i in subset], sub_pages, run))
+        f1s = [page_f1(*score_page(o, p.gold)[:2]) for o, p in zip(run.outputs, pages, strict=True)]
+        shown = sorted(range(len(pages)), key=f1s.__getitem__)
+        if not per_page:
+            shown = [i for i in shown if f1s[i] < 0.5 and sites[i] in tuning]
+        worst += [
+            f"| {name} | {pages[i].id} | {sites[i]} | "
+            f"{'tuning' if sites[i] in tuning else 'held-out'} | {f1s[i]:.2f} |"
+            for i in shown
+        ]
+        print(f"done (extra): {name}", file=sys.stderr)
+    out = [f"## Extra pages: {folder} ({len(pages)} pages, {len(set(sites))} sites)"]
+    for half, subset in halves.items():
+        out += [f"\n### {half}: {len(subset)} pages\n", HEADER, *rows[half]]
+    label = "every page" if per_page else "tuning-half pages below F1 0.5"
+    out += [f"\n### {label}\n", "| extractor | page | site | half | F1 |", "|---|---|---|---|---:|"]
+    return "\n".join(out + worst)
+
+
+def shared_report(args: argparse.Namespace, wanted: list[str]) -> None:
+    """The tables on the shared pages (and their cross-validation with ``--cv``)."""
     pages = load_pages(args.pages)
     english = [i for i, page in enumerate(pages) if page.lang == "en"]
-    wanted = [w.strip().lower() for w in args.only.split(",") if w.strip()]
     sections: dict[str, list[str]] = {"en": [], "all": []}
     per_page: dict[str, list[float]] = {}
     for name, (func, note) in extractors().items():
@@ -602,6 +719,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {page.id[:8]} | {page.lang} | {cells} |")
     if args.cv:
         print("\n" + cv_report(pages, args.pages, english))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=PAGES, help="the shared pages folder")
+    parser.add_argument("--repeats", type=int, default=3, help="timing repeats (median)")
+    parser.add_argument("--only", default="", help="comma-separated name prefixes to run")
+    parser.add_argument("--per-page", action="store_true", help="print per-page F1")
+    parser.add_argument("--cv", action="store_true", help="leave-one-site-out for read_html")
+    parser.add_argument("--extra", type=Path, help="a folder of extra dev pages (see above)")
+    args = parser.parse_args(argv)
+    wanted = [w.strip().lower() for w in args.only.split(",") if w.strip()]
+    if (args.pages / "manifest.tsv").exists():
+        shared_report(args, wanted)
+    else:
+        print(f"no corpus at {args.pages}; shared pages skipped")
+    if args.extra is not None:
+        if args.extra.is_dir():
+            print("\n" + extra_report(args.extra, wanted, args.repeats, args.per_page))
+        else:
+            print(f"\nno extra pages at {args.extra}; skipped")
     return 0
 
 
