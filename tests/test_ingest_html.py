@@ -288,6 +288,40 @@ def test_paragraphs_right_under_body_and_bare_fragments() -> None:
     assert texts(read_html(paragraphs)) == PARAGRAPHS
 
 
+def linked(text: str, fifths: int) -> str:
+    """``text`` with ``fifths`` of every five words links (a linked explainer, a roundup)."""
+    return " ".join(
+        f'<a href="/topic/{n}">{word}</a>' if n % 5 < fifths else word
+        for n, word in enumerate(text.split())
+    )
+
+
+def test_long_paragraphs_with_many_inline_links_are_prose() -> None:
+    # 40 % of the words are links: long, sentence-closed paragraphs still read as text.
+    body = "".join(f"<p>{linked(f'{text} {text}', 2)}</p>" for text in PARAGRAPHS)
+    footer = "".join(f'<a href="/section/{n}">Section number {n}</a> ' for n in range(30))
+    page = (
+        f"<html><body><h1>Harbour reopens after storm</h1><div>{body}</div>"
+        f"<div>{footer}</div></body></html>"
+    )
+    kept = texts(read_html(page))
+    assert [PLACEHOLDER_RE.sub("", text) for text in kept] == [
+        f"{text} {text}" for text in PARAGRAPHS
+    ]
+
+
+def test_link_list_dressed_as_sentences_is_not_prose() -> None:
+    # More than half links, or too short to be running text: still a link block.
+    many = "".join(f"<p>{linked(f'{text} {text}', 3)}</p>" for text in PARAGRAPHS)
+    short = "".join(
+        f'<p><a href="/s/{n}">Storm closes</a> the <a href="/h/{n}">harbour again</a>.</p>'
+        for n in range(6)
+    )
+    for block in (many, short):
+        page = f"<html><body>{news_page()}<div>{block}</div></body></html>"
+        assert texts(read_html(page)) == PARAGRAPHS
+
+
 # ---------------------------------------------------------------- block kinds
 
 

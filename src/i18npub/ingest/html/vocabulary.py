@@ -122,6 +122,7 @@ WORD_RE = re.compile(r"\w+")
 GOOD_WORDS = 10  # a block of this many non-link words ...
 GOOD_LINK_DENSITY = 0.35  # ... and at most this share of link words is prose
 BAD_LINK_DENSITY = 0.5  # a block with more link words than this is a link list
+LINKED_PROSE_WORDS = 30  # a sentence-closed paragraph this long is prose up to BAD_LINK_DENSITY
 CAPTION_WORDS = 80  # a block named like a caption but longer than this is not one
 WRAPPER_SHARE = 0.6  # a chrome-named element holding this share of the prose is a wrapper
 SKIP_SHARE = 0.4  # chrome-named elements with less of the page's text and <p> are not walked

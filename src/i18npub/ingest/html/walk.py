@@ -14,6 +14,7 @@ from i18npub.ingest.base import RawBlock, RichText
 from i18npub.ingest.html.parse import norm, text_of
 from i18npub.ingest.html.vocabulary import (
     ALLOWED_SCHEMES,
+    BAD_LINK_DENSITY,
     BODY_HINT_RE,
     CAPTION_INLINE,
     CAPTION_RE,
@@ -27,9 +28,11 @@ from i18npub.ingest.html.vocabulary import (
     INVISIBLE_RE,
     JUNK_ROLES,
     LANG_CLASS_RE,
+    LINKED_PROSE_WORDS,
     LIST_TAGS,
     MARKUP_KINDS,
     SCHEME_RE,
+    SENTENCE_ENDS,
     SKIP_SHARE,
     SKIP_TAGS,
     STRONG_JUNK_RE,
@@ -68,7 +71,19 @@ class Piece:
 
     @property
     def prose(self) -> bool:
-        return self.words >= GOOD_WORDS and self.link_density <= GOOD_LINK_DENSITY
+        if self.words < GOOD_WORDS:
+            return False
+        density = self.link_density
+        if density <= GOOD_LINK_DENSITY:
+            return True
+        # Running text with many inline links (a roundup, a linked explainer): a long
+        # paragraph that closes like a sentence, at most half of it links.
+        return (
+            self.kind == "paragraph"
+            and density <= BAD_LINK_DENSITY
+            and self.words + self.link_words >= LINKED_PROSE_WORDS
+            and self.plain.rstrip().endswith(SENTENCE_ENDS)
+        )
 
     def value(self) -> float:
         """What this block adds to a container's claim to be the article."""
