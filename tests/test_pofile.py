@@ -14,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from i18npub import pofile
-from i18npub.pofile import (
+from i18npub.po import (
     GNU,
     NOWRAP,
     POLIB,
@@ -23,11 +22,17 @@ from i18npub.pofile import (
     POFile,
     POSyntaxError,
     WrapStyle,
+    directives,
+    layout,
+    linebreak,
     new_po,
     parse_po,
     read_po,
+    syntax,
+    write,
 )
 from tests.support.corpus import PO_CORPUS, WMT
+from tests.support.paths import REPO
 from tests.support.require import require_shared, require_tool, shared_required
 
 CORPUS_FILES = sorted(PO_CORPUS.rglob("*.po")) if PO_CORPUS.is_dir() else []
@@ -338,17 +343,15 @@ def test_header_edit_keeps_file_header_convention() -> None:
 @needs_corpus
 def test_corpus_styles_reproduce_every_field() -> None:
     """Re-laying out any field of any corpus entry in the detected style gives its bytes."""
-    from i18npub.pofile import _field_lines, _segments
-
     for path in CORPUS_FILES:
         po = read_po(path)
         style = po.wrap
         step = 3 if "python-docs-zh-cn" in path.parts else 1  # a sample keeps the test fast
         for entry in [e for e in (po.header, *po.entries[::step]) if e is not None]:
             assert entry._raw is not None
-            for name, text in _segments(entry._raw):
+            for name, text in write.segments(entry._raw):
                 if name.startswith(("msg", "references")):
-                    lines = _field_lines(entry, name, style, entry is po.header)
+                    lines = write.field_lines(entry, name, style, entry is po.header)
                     assert "\n".join(lines) + "\n" == text, (path, name, text)
 
 
@@ -517,8 +520,8 @@ def test_other_layouts() -> None:
 
 # --- the fast GNU layout is the exact one ------------------------------------------------
 #
-# _gnu_lines lays strings out with _gnu_lines_fast (class codes by str.translate, breaks
-# found from the line's right edge) and falls back to _gnu_lines_exact (the character by
+# layout.gnu_lines lays strings out with gnu_lines_fast (class codes by str.translate, breaks
+# found from the line's right edge) and falls back to gnu_lines_exact (the character by
 # character emulation of write-po.c + libunistring checked against msgcat above) for text
 # the fast path does not handle. The fast path must give the same lines, byte for byte.
 
@@ -528,7 +531,7 @@ NAMES = ["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0]"]
 
 def class_representatives() -> list[str]:
     """Up to two characters of each line-break class and width, from the embedded tables."""
-    starts, classes, _, _ = pofile._load_lb_tables()
+    starts, classes, _, _ = linebreak.load_lb_tables()
     picked: dict[tuple[int, int], list[str]] = {}
     bounds = [*starts[1:], 0x110000]
     for start, end, cls in zip(starts, bounds, classes, strict=True):
@@ -536,7 +539,7 @@ def class_representatives() -> list[str]:
             char = chr(cp)
             if unicodedata.category(char) in ("Cn", "Co", "Cs"):
                 continue
-            chosen = picked.setdefault((cls, pofile._char_width(char)), [])
+            chosen = picked.setdefault((cls, linebreak.char_width(char)), [])
             if len(chosen) < 2:
                 chosen.append(char)
     return sorted({c for chars in picked.values() for c in chars} | {"가", "각", "\t", "\n"})
@@ -549,19 +552,37 @@ def assert_fast_is_exact(
     value: str, page_width: int = 79, prefix: str = "", name: str = "msgid", flags=()
 ) -> list[str] | None:
     """Compare the layouts of ``value``; the fast one (None if it declined) is returned."""
-    protected = pofile._directive_insides(value, list(flags), name.startswith("msgstr"))
-    exact = pofile._gnu_lines_exact(prefix, name, value, page_width, protected)
-    fast = pofile._gnu_lines_fast(prefix, name, value, page_width, protected)
+    protected = directives.directive_insides(value, list(flags), name.startswith("msgstr"))
+    exact = layout.gnu_lines_exact(prefix, name, value, page_width, protected)
+    fast = layout.gnu_lines_fast(prefix, name, value, page_width, protected)
     assert fast is None or fast == exact, (value, page_width, prefix, name, flags)
-    assert pofile._gnu_lines(prefix, name, value, page_width, protected) == exact
+    assert layout.gnu_lines(prefix, name, value, page_width, protected) == exact
     return fast
 
 
 @pytest.mark.slow
+def test_linebreak_tables_are_what_the_generator_reads_from_libunistring() -> None:
+    """``po/_linebreak_tables.py`` is ``scripts/gen_linebreak_tables.py``'s output, unedited."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    name = ctypes.util.find_library("unistring") or "libunistring.so.2"
+    try:
+        version = ctypes.c_int.in_dll(ctypes.CDLL(name), "_libunistring_version").value
+    except (OSError, ValueError):
+        pytest.skip("libunistring is not installed")
+    if version >> 8 != 0x0100 or unicodedata.unidata_version != "14.0.0":
+        pytest.skip("the tables come from libunistring 1.0 with Unicode 14.0")
+    script = REPO / "scripts" / "gen_linebreak_tables.py"
+    run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def test_fast_layout_of_every_class_pair() -> None:
     """At width 1 every break opportunity becomes a line break: all of them must agree."""
     reps = REPRESENTATIVES
-    plain = {c for c in reps if pofile._columns_of(pofile._escape(c)) is not None}
+    plain = {c for c in reps if layout.columns_of(syntax.escape(c)) is not None}
     assert len(reps) > 60 and len(plain) > 50
     for a in reps:
         for b in reps:
@@ -634,7 +655,7 @@ def test_fast_layout_of_random_ascii() -> None:
 )
 def test_fast_layout_of_any_text(text: str, page_width: int, prefix: str, flags) -> None:
     assert_fast_is_exact(text, page_width, prefix, "msgstr", flags)
-    assert pofile._escape(text) == "".join(pofile._ESCAPES.get(c, c) for c in text)
+    assert syntax.escape(text) == "".join(syntax.ESCAPES.get(c, c) for c in text)
 
 
 def news_sentences() -> list[str]:
@@ -683,20 +704,20 @@ def test_new_catalog_is_the_same_with_the_exact_layout(
             entry.previous_msgid = random_ascii(rng, 30)
         po.append(entry)
     fast = po.dumps()
-    monkeypatch.setattr(pofile, "_gnu_lines", pofile._gnu_lines_exact)
+    monkeypatch.setattr(write, "gnu_lines", layout.gnu_lines_exact)
     assert po.dumps() == fast
 
 
 def test_layout_cache_returns_fresh_equal_lists() -> None:
     text = "A sentence long enough to be wrapped over two lines, in the template and the catalog."
-    first = pofile._gnu_lines("", "msgid", text, 79, frozenset())
+    first = layout.gnu_lines("", "msgid", text, 79, frozenset())
     first.append("changed")
-    again = pofile._gnu_lines("", "msgid", text, 79, frozenset())
-    assert again == pofile._gnu_lines_exact("", "msgid", text, 79, frozenset())
+    again = layout.gnu_lines("", "msgid", text, 79, frozenset())
+    assert again == layout.gnu_lines_exact("", "msgid", text, 79, frozenset())
     assert len(again) == 3
-    for i in range(pofile._CACHE_SIZE + 10):
-        pofile._gnu_lines("", "msgid", f"entry {i}", 79, frozenset())
-    assert len(pofile._LINES_CACHE) <= pofile._CACHE_SIZE
+    for i in range(layout.CACHE_SIZE + 10):
+        layout.gnu_lines("", "msgid", f"entry {i}", 79, frozenset())
+    assert len(layout.LINES_CACHE) <= layout.CACHE_SIZE
 
 
 # --- syntax errors ----------------------------------------------------------------------
