@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -744,6 +745,7 @@ BROKEN = [
     ('"abc"\n', 1, "string without a keyword"),
     ('msgid "a" b\nmsgstr ""\n', 1, "unexpected text after string"),
     ('msgid "a"\nmsgstr ""\n\n#| msgstr "x"\nmsgid "b"\nmsgstr ""\n', 4, "'#|' must be"),
+    ('msgid "a"\nmsgstr ""\n\f\n', 3, "keyword '\\x0c' unknown"),
     ('msgid\nmsgstr ""\n', 1, "msgid must be followed by a string"),
     (
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n',
@@ -767,6 +769,77 @@ def test_syntax_errors_name_file_and_line(text: str, line: int, message: str) ->
     assert (error.path, error.line) == ("demo.po", line)
     assert message in error.message
     assert str(error) == f"demo.po:{line}: {error.message}"
+
+
+# --- the fast path reads as the general parser -------------------------------------------
+#
+# parse_po reads entries of the common shape with a regular expression and the rest with the
+# general parser; the result must not depend on which one read an entry. An obsolete entry
+# first makes the general parser read the whole text (the fast path takes no #~ lines).
+
+GENERAL_FIRST = '#~ msgid "read by the general parser"\n#~ msgstr ""\n\n'
+FIRST = 'msgid "first"\nmsgstr ""\n\n'
+
+
+def read_outcome(text: str, skip: int = 0) -> tuple[object, ...]:
+    """What parse_po makes of ``text``, its first ``skip`` lines left out of line numbers."""
+
+    def shift(message: str) -> str:
+        return re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) - skip}", message)
+
+    try:
+        po = parse_po(text, "demo.po")
+    except POSyntaxError as error:
+        return ("error", error.line - skip, shift(error.message))
+    entries = [e for e in (po.header, *po.entries) if e is not None]
+    return tuple(
+        (e.key, e.msgstr, e.msgid_plural, e.msgstr_plural, e.flags, e.references,
+         e.translator_comments, e.extracted_comments, e.previous_msgctxt, e.previous_msgid,
+         e.previous_msgid_plural, e.obsolete, e.lineno - skip)
+        for e in entries
+        if e.msgid != "read by the general parser"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('msgid "a"\nmsgstr "b"\nmsgstr "c"\n', ("error", 6, "duplicate msgstr")),
+        ('msgid "a"\nmsgstr "b"\n\n#~ "c"\n', ("error", 7, "inconsistent use of #~")),
+        (
+            '#| msgid "x" "y"\nmsgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d"\nmsgstr "e"\n',
+            ("error", 10, "duplicate msgstr"),
+        ),
+        ('msgid "a"\nmsgstr "b"\n\n"c"\n', "bc"),  # as msgcat: blank lines between strings
+        ('#| msgid "x" "y"\nmsgid "a"\nmsgstr "b"\n', "b"),
+    ],
+)
+def test_an_entry_reads_the_same_whichever_path_reads_it(text: str, expected: object) -> None:
+    fast = read_outcome(FIRST + text)
+    assert fast == read_outcome(GENERAL_FIRST + FIRST + text, skip=3)
+    if isinstance(expected, str):
+        assert fast[1][1] == expected  # the msgstr of the entry after "first"
+    else:
+        assert fast == expected
+
+
+READ_LINES = [
+    *('msgid "a"', 'msgid "b"', 'msgstr "x"', 'msgstr ""', 'msgctxt "c"', 'msgid_plural "p"'),
+    *('msgstr[0] "y"', 'msgstr[1] "z"', '"more"', '"\\q"', '"\\303\\251"', 'msgstr "\\x"'),
+    *("#, fuzzy", "#: f.py:1", "#. note", "# comment", "#", '#| msgid "old"', '#| "continued"'),
+    *('#| msgid "o" "ld"', '#|msgctxt "k"', '#~ msgid "gone"', '#~ msgstr "was"', '#~ "more"'),
+    *("", "  ", 'msgid "a" x', "\f", '#| msgstr "s"'),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(READ_LINES), max_size=14), crlf=st.booleans())
+def test_any_text_reads_the_same_whichever_path_reads_it(lines: list[str], crlf: bool) -> None:
+    text = FIRST + "".join(line + "\n" for line in lines)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    head = GENERAL_FIRST.replace("\n", "\r\n") if crlf else GENERAL_FIRST
+    assert read_outcome(text) == read_outcome(head + text, skip=3)
 
 
 def test_read_po_rejects_invalid_utf8_and_other_charsets(tmp_path: Path) -> None:

@@ -1,4 +1,9 @@
-"""Reading PO text: a fast path for the common entry shape, and the general parser."""
+"""Reading PO text: a fast path for the common entry shape, and the general parser.
+
+Both read comment lines with :meth:`_Parser.comment` and build entries with
+:func:`_make_entry`; the fast path leaves to the general parser whatever it would read
+differently, so what :func:`parse_po` returns never depends on which path read an entry.
+"""
 
 from __future__ import annotations
 
@@ -121,7 +126,8 @@ class _Parser:
             elif not c:
                 continue
             else:
-                raise self.error(i, f"keyword {line.split()[0]!r} unknown")
+                words = line.split()  # (none: a line of other blanks, such as "\f")
+                raise self.error(i, f"keyword {words[0] if words else line!r} unknown")
             last = i
         return self.finish_file(last)
 
@@ -280,7 +286,7 @@ class _Parser:
         self.draft = None
         if "msgstr" not in d.lines:
             raise self.error(d.lines.get("msgid", d.start), "missing msgstr")
-        strings, prev = d.strings, d.prev
+        strings = d.strings
         entry = _make_entry(
             self.value(d, "msgid", strings["msgid"]) or "",
             self.value(d, "msgstr", strings.get("msgstr")) or "",
@@ -291,13 +297,7 @@ class _Parser:
             d.tc,
             d.ec,
             d.refs,
-            (
-                self.value(d, "#|msgctxt", prev.get("msgctxt")),
-                self.value(d, "#|msgid", prev.get("msgid")),
-                self.value(d, "#|msgid_plural", prev.get("msgid_plural")),
-            )
-            if prev
-            else _NO_PREVIOUS,
+            self.previous_values(d),
             bool(d.obsolete),
             self.offset + d.start + 1,
             "\n".join(self.lines[d.start : last + 1]) + "\n",
@@ -305,6 +305,28 @@ class _Parser:
         )
         self.entries.append(entry)
         self.gap = last + 1
+
+    def previous_values(self, d: _Draft) -> tuple[str | None, str | None, str | None]:
+        """The draft's previous msgctxt, msgid and msgid_plural (``#|`` lines)."""
+        prev = d.prev
+        if not prev:
+            return _NO_PREVIOUS
+        return (
+            self.value(d, "#|msgctxt", prev.get("msgctxt")),
+            self.value(d, "#|msgid", prev.get("msgid")),
+            self.value(d, "#|msgid_plural", prev.get("msgid_plural")),
+        )
+
+    def comments(self, block: str) -> _Draft:
+        """A draft of the comment lines ``block`` (no ``#~``), read by :meth:`comment`."""
+        self.draft = None
+        target: list[str] | None = None
+        for i, line in enumerate(block.split("\n")[:-1]):
+            if line[-1:] == "\r":
+                line = line[:-1]
+            target = self.comment(line, i, i - 1, target)
+        assert self.draft is not None
+        return self.draft
 
     def finish_file(self, last: int) -> list[POEntry]:
         d = self.draft
@@ -330,7 +352,7 @@ def parse_po(text: str, path: str = "<string>") -> POFile:
     if text[: text.find("\n")].endswith("\r"):
         po.newline = "\r\n"
     po._hash_space = "\n# \n" in text or "\n# \r\n" in text or text.startswith(("# \n", "# \r\n"))
-    entries, pos, line = _fast_entries(text)
+    entries, pos, line = _fast_entries(text, path)
     lines = text[pos:].split("\n")
     lines.pop()
     parser = _Parser(lines, path, line)
@@ -338,6 +360,9 @@ def parse_po(text: str, path: str = "<string>") -> POFile:
     po._trailer = parser.trailer()
     _attach(po, entries, path)
     return po
+
+
+_new = object.__new__  # (a module name: looked up once per entry read, not twice)
 
 
 def _make_entry(
@@ -356,8 +381,8 @@ def _make_entry(
     raw: str,
     prefix: str,
 ) -> POEntry:
-    """A parsed entry, with its source text and a snapshot of its fields."""
-    entry = object.__new__(POEntry)
+    """A parsed entry, with its source text and a snapshot of its fields (both paths)."""
+    entry = _new(POEntry)
     entry.__dict__ = {
         "msgid": msgid,
         "msgstr": msgstr,
@@ -407,18 +432,26 @@ _FAST_RE = re.compile(
     rf"|msgstr[ \t]*(?P<str>{_SS})))"
 )
 _PLURAL_RE = re.compile(rf"msgstr\[([0-9]+)\][ \t]*({_SS})")
+_BLANK_LINES_RE = re.compile(r"(?:[ \t]*\r?\n)*")  # what the general parser skips
 
 
-def _fast_entries(text: str) -> tuple[list[POEntry], int, int]:
+def _fast_entries(text: str, path: str) -> tuple[list[POEntry], int, int]:
     """Entries of the common shape from the start of ``text``; stops at anything else.
 
-    Returns the entries, and the offset and line number where the general parser resumes.
+    A regular expression finds an entry's lines and strings; its comment lines are read by
+    the general parser's :meth:`_Parser.comment`, and an entry whose comments or strings
+    hold an error is left to the general parser, which reports it. When more than blank
+    lines follow, the last entry is left to it too, so that what follows is read as it
+    would read it (a string after blank lines continues that entry's last string; a second
+    msgstr is a duplicate). Returns the entries, and the offset and line number where the
+    general parser resumes.
     """
     entries: list[POEntry] = []
     pos = line = 0
     match = _FAST_RE.match
     count = text.count
-    new = object.__new__
+    reader = _Parser([], path)
+    last_pos = last_line = 0  # where the last entry's match began
     while (m := match(text, pos)) is not None:
         gap, body, comments, ctxt, msgid, idp, strs, msgstr = m.groups()
         tc: list[str] = []
@@ -426,14 +459,13 @@ def _fast_entries(text: str) -> tuple[list[POEntry], int, int]:
         refs: list[str] = []
         flags: list[str] = []
         previous: tuple[str | None, str | None, str | None] = _NO_PREVIOUS
-        if comments:
-            if comments[:3] == "#: " and count("\n", m.start(3), m.end(3)) == 1:
-                refs = comments[3:].split()
-            elif (found := _fast_comments(comments, tc, ec, refs, flags)) is not None:
-                previous = found
-            else:
-                break
         try:
+            if comments[:3] == "#: " and count("\n", m.start(3), m.end(3)) == 1:
+                refs = comments[3:].split()  # (9 entries in 10 have just this comment)
+            elif comments:
+                d = reader.comments(comments)
+                tc, ec, refs, flags = d.tc, d.ec, d.refs, d.flags
+                previous = reader.previous_values(d)
             msgid = _pieces(msgid)
             plural: dict[int, str] = {}
             if strs is None:
@@ -444,45 +476,33 @@ def _fast_entries(text: str) -> tuple[list[POEntry], int, int]:
                     break
             if ctxt is not None:
                 ctxt = _pieces(ctxt)
-        except BadEscape:
+        except (POSyntaxError, BadEscape):
             break
         start_line = line + count("\n", pos, m.start(2))
-        entry = new(POEntry)
-        entry.__dict__ = {
-            "msgid": msgid,
-            "msgstr": msgstr,
-            "msgctxt": ctxt,
-            "msgid_plural": idp,
-            "msgstr_plural": plural,
-            "flags": flags,
-            "translator_comments": tc,
-            "extracted_comments": ec,
-            "references": refs,
-            "previous_msgctxt": previous[0],
-            "previous_msgid": previous[1],
-            "previous_msgid_plural": previous[2],
-            "obsolete": False,
-            "lineno": start_line + 1,
-            "_raw": body,
-            "_prefix": gap,
-            "_owner": None,
-            "_snap": (
-                ctxt,
+        entries.append(
+            _make_entry(
                 msgid,
-                idp,
                 msgstr,
-                tuple(plural.items()),
-                tuple(flags),
-                tuple(tc),
-                tuple(ec),
-                tuple(refs),
-                *previous,
+                ctxt,
+                idp,
+                plural,
+                flags,
+                tc,
+                ec,
+                refs,
+                previous,
                 False,
-            ),
-        }
-        entries.append(entry)
+                start_line + 1,
+                body,
+                gap,
+            )
+        )
+        last_pos, last_line = pos, line
         line = start_line + count("\n", m.start(2), m.end())
         pos = m.end()
+    if entries and _BLANK_LINES_RE.fullmatch(text, pos) is None:
+        entries.pop()
+        return entries, last_pos, last_line
     return entries, pos, line
 
 
@@ -503,56 +523,6 @@ def _fast_plural(strs: str, plural: dict[int, str]) -> bool:
             return False
         plural[n] = _pieces(group)
     return True
-
-
-_PREVIOUS_NAMES = ("msgctxt", "msgid", "msgid_plural")
-_ONE_STRING_RE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*\r?')
-
-
-def _fast_comments(
-    comments: str, tc: list[str], ec: list[str], refs: list[str], flags: list[str]
-) -> tuple[str | None, str | None, str | None] | None:
-    """Fill the comment lists; the previous-msgid fields, or None if a line is unusual."""
-    previous: dict[str, list[str]] = {}
-    target: list[str] | None = None
-    for line in comments.split("\n")[:-1]:
-        if line[-1:] == "\r":
-            line = line[:-1]
-        c2 = line[1:2]
-        if c2 == ":":
-            refs.extend(line[2:].split())
-        elif c2 == ",":
-            flags.extend(f for f in (x.strip() for x in line[2:].split(",")) if f)
-        elif c2 == ".":
-            text = line[2:]
-            ec.append(text[1:] if text[:1] == " " else text)
-        elif c2 == "|":
-            rest = line[2:].lstrip(" \t")
-            match = KEYWORD_RE.match(rest)
-            if match is not None:
-                name = match.group(1)
-                if name not in _PREVIOUS_NAMES or match.group(2) or name in previous:
-                    return None
-                rest = rest[match.end() :]
-                target = previous[name] = []
-            string = _ONE_STRING_RE.fullmatch(rest)
-            if string is None or target is None:
-                return None
-            target.append(string.group(1))
-        else:
-            target = None
-            text = line[1:]
-            tc.append(text[1:] if text[:1] == " " else text)
-        if c2 != "|":
-            target = None
-    if not previous:
-        return _NO_PREVIOUS
-    try:
-        return tuple(  # type: ignore[return-value]
-            unescape("".join(previous[n])) if n in previous else None for n in _PREVIOUS_NAMES
-        )
-    except BadEscape:
-        return None
 
 
 def _attach(po: POFile, entries: list[POEntry], path: str) -> None:
