@@ -8,6 +8,7 @@ import os
 import random
 import re
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -562,11 +563,23 @@ def assert_fast_is_exact(
 
 
 @pytest.mark.slow
+def test_the_po_layer_imports_nothing_else_of_i18npub() -> None:
+    code = (
+        "import sys, i18npub.po\n"
+        "names = {'i18npub', 'i18npub._version', 'i18npub.po'}\n"
+        "print(sorted(m for m in sys.modules if m.startswith('i18npub') and m not in names"
+        " and not m.startswith('i18npub.po.')))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert run.stdout.strip() == "[]"
+
+
 def test_linebreak_tables_are_what_the_generator_reads_from_libunistring() -> None:
     """``po/_linebreak_tables.py`` is ``scripts/gen_linebreak_tables.py``'s output, unedited."""
     import ctypes
     import ctypes.util
-    import sys
 
     name = ctypes.util.find_library("unistring") or "libunistring.so.2"
     try:
