@@ -3,7 +3,7 @@
 Each real catalog of ``../shared/corpus/po`` is first laid out again by a tool (GNU
 ``msgcat`` at several widths or ``--no-wrap``, polib at several ``wrapwidth``s, Babel's
 ``write_po``), so the file is entirely in that tool's convention. Then one entry at a time
-gets a longer msgstr through ``i18npub.pofile`` (three edits: Chinese prose, a long Chinese
+gets a longer msgstr through ``i18npub.po`` (three edits: Chinese prose, a long Chinese
 run without spaces or punctuation, and a URL), and the edited entry is compared with what
 the same tool writes for it (the oracle: the tool run on our edited file). Two entries per
 catalog, picked at random with the file's path as the seed.
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "po"
 sys.path.insert(0, str(ROOT / "src"))
 
-from i18npub.pofile import parse_po  # noqa: E402
+from i18npub.po import parse_po  # noqa: E402
 
 EDITS: dict[str, Callable[[str], str]] = {
     "prose": lambda s: (

@@ -1,6 +1,6 @@
 """PO catalogs: does load+save keep the bytes, does one edit touch only its entry, how fast.
 
-Compares i18npub.pofile with polib, Babel, translate-toolkit and GNU msgcat on the shared
+Compares i18npub.po with polib, Babel, translate-toolkit and GNU msgcat on the shared
 corpus of real zh_CN catalogs (``../shared/corpus/po``, read in place). For each file:
 
 * round trip: load and save without changes; identical bytes or not;
@@ -45,8 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT / "src"))
 
-from i18npub import pofile  # noqa: E402
-from i18npub.pofile import POEntry, new_po, parse_po  # noqa: E402
+from i18npub.po import POEntry, new_po, parse_po  # noqa: E402
+from i18npub.po import layout as po_layout  # noqa: E402
+from i18npub.po import write as po_write  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "po"
 NEWS = ROOT.parent / "shared" / "corpus" / "news" / "wmt22-news-en-zh.jsonl"
@@ -158,7 +159,7 @@ def msgcat_tool(msgcat: str) -> Tool:
 
 
 def available_tools() -> tuple[list[Tool], list[str]]:
-    tools = [Tool("i18npub.pofile", ours_roundtrip, ours_edit)]
+    tools = [Tool("i18npub.po", ours_roundtrip, ours_edit)]
     missing = []
     for name, factory in (
         ("polib", polib_tool),
@@ -333,19 +334,19 @@ def ours_build(entries: list[NewEntry]) -> object:
 
 
 def ours_write(built: object) -> object:
-    pofile._LINES_CACHE.clear()  # every run lays every string out afresh
+    po_layout.LINES_CACHE.clear()  # every run lays every string out afresh
     return tuple(po.dumps() for po in built)  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
 def exact_layout() -> Iterator[None]:
     """i18npub without the fast layout path and its cache: the reference emulation."""
-    fast = pofile._gnu_lines
-    pofile._gnu_lines = pofile._gnu_lines_exact  # type: ignore[assignment]
+    fast = po_write.gnu_lines
+    po_write.gnu_lines = po_layout.gnu_lines_exact  # type: ignore[assignment]
     try:
         yield
     finally:
-        pofile._gnu_lines = fast  # type: ignore[assignment]
+        po_write.gnu_lines = fast  # type: ignore[assignment]
 
 
 def exact_write(built: object) -> object:
@@ -408,13 +409,13 @@ def translate_toolkit_write(built: object) -> object:
 def string_timings(entries: list[NewEntry], runs: int) -> dict[str, list[list[float]]]:
     """Microseconds to lay out one English msgid and one Chinese msgstr, per run."""
     none: frozenset[int] = frozenset()
-    layouts = {"fast": pofile._gnu_lines, "exact": pofile._gnu_lines_exact}
+    layouts = {"fast": po_layout.gnu_lines, "exact": po_layout.gnu_lines_exact}
     times: dict[str, list[list[float]]] = {label: [[], []] for label in layouts}
     for _ in range(runs):
         for label, lines in layouts.items():
             for i, name in enumerate(("msgid", "msgstr")):
                 texts = [entry[i + 1] for entry in entries]
-                pofile._LINES_CACHE.clear()
+                po_layout.LINES_CACHE.clear()
                 start = time.perf_counter()
                 for text in texts:
                     lines("", name, text, 79, none)
@@ -425,8 +426,8 @@ def string_timings(entries: list[NewEntry], runs: int) -> dict[str, list[list[fl
 def write_benchmark(runs: int) -> str:
     entries = news_entries()
     writers: list[tuple[str, Build, Write]] = [
-        ("i18npub.pofile", ours_build, ours_write),
-        ("i18npub.pofile, exact layout only", ours_build, exact_write),
+        ("i18npub.po", ours_build, ours_write),
+        ("i18npub.po, exact layout only", ours_build, exact_write),
     ]
     missing = []
     for name, module, build, write in (

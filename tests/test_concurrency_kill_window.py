@@ -22,7 +22,7 @@ import pytest
 
 from i18npub.catalog import CatalogError, edit_catalog, read_catalog, update_catalog
 from i18npub.lookup import set_machine_translation
-from i18npub.pofile import POFile
+from i18npub.po import POFile
 from i18npub.project import Project
 from tests.support.faults import leftovers
 from tests.support.projects import HARBOUR_VOTE

@@ -25,7 +25,7 @@ from i18npub import catalog as catalog_module
 from i18npub import fsutil
 from i18npub.catalog import edit_catalog, read_catalog
 from i18npub.lookup import set_machine_translation
-from i18npub.pofile import POFile
+from i18npub.po import POFile
 from i18npub.project import Project
 from tests.support.faults import OsWithLink
 from tests.support.paths import REPO, SRC

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from i18npub.catalog import CatalogBusy, edit_catalog, read_catalog
 from i18npub.lookup import set_machine_translation
-from i18npub.pofile import POFile
+from i18npub.po import POFile
 from i18npub.project import Project
 
 PIPELINE_WRITES = 100

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from i18npub.pofile import parse_po
+from i18npub.po import parse_po
 from i18npub.project import Project
 from tests.support.faults import approve_some, catalog_states, news_project, write_config
 from tests.support.mt_servers import ProviderServer

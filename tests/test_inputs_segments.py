@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from i18npub.pofile import POEntry, _gnu_lines_exact, _gnu_lines_fast, new_po, parse_po
+from i18npub.po import POEntry, new_po, parse_po
+from i18npub.po.layout import gnu_lines_exact, gnu_lines_fast
 from i18npub.project import Project
 from i18npub.translate import protect, restore
 from tests.support.require import require_tool
@@ -62,8 +63,8 @@ def test_protection_of_thirty_thousand_numbers_round_trips() -> None:
 def test_wide_text_over_many_lines_is_laid_out_like_gnu_gettext() -> None:
     value = ("市议会表示，该地区物价在过去一年上涨。" * 400) + "Mixed English words 12,5 " * 40
     for width in (79, 40):
-        expected = _gnu_lines_exact("", "msgstr", value, width, frozenset())
-        assert _gnu_lines_fast("", "msgstr", value, width, frozenset()) == expected
+        expected = gnu_lines_exact("", "msgstr", value, width, frozenset())
+        assert gnu_lines_fast("", "msgstr", value, width, frozenset()) == expected
     po = new_po()
     po.append(POEntry(msgid="x", msgstr="中文" * 650_000))  # a 1.3 MB Chinese line
     assert parse_po(po.dumps()).entries[0].msgstr == "中文" * 650_000

@@ -2,7 +2,7 @@
 
 Each test generates a catalog (invented English and Chinese, long Chinese runs without
 spaces, URLs), lays it out with the real tool (GNU msgcat at a width, polib at a
-``wrapwidth``, Babel's ``write_po``), edits entries through ``i18npub.pofile`` and compares
+``wrapwidth``, Babel's ``write_po``), edits entries through ``i18npub.po`` and compares
 each edited entry with what that tool writes for the same edit.
 """
 
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from i18npub.pofile import _babel_lines, parse_po
+from i18npub.po import POEntry, WrapStyle, new_po, parse_po
 from tests.support.require import require_tool
 
 TEXT = (
@@ -181,5 +181,7 @@ def test_babel_layout_is_babels_normalize(value: str, width: int, obsolete: bool
     from babel.messages.pofile import normalize
 
     prefix = "#~ " if obsolete else ""
-    expected = f"{prefix}msgstr {normalize(value, prefix=prefix, width=width)}".split("\n")
-    assert _babel_lines(prefix, "msgstr", value, width) == expected
+    expected = f"{prefix}msgstr {normalize(value, prefix=prefix, width=width)}\n"
+    po = new_po(WrapStyle("babel", width))
+    po.append(POEntry(msgid="x", msgstr=value, obsolete=obsolete))
+    assert po.dumps() == f'{prefix}msgid "x"\n' + expected

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from i18npub.catalog import read_catalog
 from i18npub.cli import app
 from i18npub.lookup import provenance
-from i18npub.pofile import POEntry
+from i18npub.po import POEntry
 from i18npub.project import Project
 from tests.support.faults import news_project, sent_form
 from tests.support.mt_servers import ProviderServer

@@ -6,7 +6,9 @@ import contextlib
 import json
 import os
 import random
+import re
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -14,8 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from i18npub import pofile
-from i18npub.pofile import (
+from i18npub.po import (
     GNU,
     NOWRAP,
     POLIB,
@@ -23,11 +24,17 @@ from i18npub.pofile import (
     POFile,
     POSyntaxError,
     WrapStyle,
+    directives,
+    layout,
+    linebreak,
     new_po,
     parse_po,
     read_po,
+    syntax,
+    write,
 )
 from tests.support.corpus import PO_CORPUS, WMT
+from tests.support.paths import REPO
 from tests.support.require import require_shared, require_tool, shared_required
 
 CORPUS_FILES = sorted(PO_CORPUS.rglob("*.po")) if PO_CORPUS.is_dir() else []
@@ -338,17 +345,15 @@ def test_header_edit_keeps_file_header_convention() -> None:
 @needs_corpus
 def test_corpus_styles_reproduce_every_field() -> None:
     """Re-laying out any field of any corpus entry in the detected style gives its bytes."""
-    from i18npub.pofile import _field_lines, _segments
-
     for path in CORPUS_FILES:
         po = read_po(path)
         style = po.wrap
         step = 3 if "python-docs-zh-cn" in path.parts else 1  # a sample keeps the test fast
         for entry in [e for e in (po.header, *po.entries[::step]) if e is not None]:
             assert entry._raw is not None
-            for name, text in _segments(entry._raw):
+            for name, text in write.segments(entry._raw):
                 if name.startswith(("msg", "references")):
-                    lines = _field_lines(entry, name, style, entry is po.header)
+                    lines = write.field_lines(entry, name, style, entry is po.header)
                     assert "\n".join(lines) + "\n" == text, (path, name, text)
 
 
@@ -517,8 +522,8 @@ def test_other_layouts() -> None:
 
 # --- the fast GNU layout is the exact one ------------------------------------------------
 #
-# _gnu_lines lays strings out with _gnu_lines_fast (class codes by str.translate, breaks
-# found from the line's right edge) and falls back to _gnu_lines_exact (the character by
+# layout.gnu_lines lays strings out with gnu_lines_fast (class codes by str.translate, breaks
+# found from the line's right edge) and falls back to gnu_lines_exact (the character by
 # character emulation of write-po.c + libunistring checked against msgcat above) for text
 # the fast path does not handle. The fast path must give the same lines, byte for byte.
 
@@ -528,7 +533,7 @@ NAMES = ["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0]"]
 
 def class_representatives() -> list[str]:
     """Up to two characters of each line-break class and width, from the embedded tables."""
-    starts, classes, _, _ = pofile._load_lb_tables()
+    starts, classes, _, _ = linebreak.load_lb_tables()
     picked: dict[tuple[int, int], list[str]] = {}
     bounds = [*starts[1:], 0x110000]
     for start, end, cls in zip(starts, bounds, classes, strict=True):
@@ -536,7 +541,7 @@ def class_representatives() -> list[str]:
             char = chr(cp)
             if unicodedata.category(char) in ("Cn", "Co", "Cs"):
                 continue
-            chosen = picked.setdefault((cls, pofile._char_width(char)), [])
+            chosen = picked.setdefault((cls, linebreak.char_width(char)), [])
             if len(chosen) < 2:
                 chosen.append(char)
     return sorted({c for chars in picked.values() for c in chars} | {"가", "각", "\t", "\n"})
@@ -549,19 +554,49 @@ def assert_fast_is_exact(
     value: str, page_width: int = 79, prefix: str = "", name: str = "msgid", flags=()
 ) -> list[str] | None:
     """Compare the layouts of ``value``; the fast one (None if it declined) is returned."""
-    protected = pofile._directive_insides(value, list(flags), name.startswith("msgstr"))
-    exact = pofile._gnu_lines_exact(prefix, name, value, page_width, protected)
-    fast = pofile._gnu_lines_fast(prefix, name, value, page_width, protected)
+    protected = directives.directive_insides(value, list(flags), name.startswith("msgstr"))
+    exact = layout.gnu_lines_exact(prefix, name, value, page_width, protected)
+    fast = layout.gnu_lines_fast(prefix, name, value, page_width, protected)
     assert fast is None or fast == exact, (value, page_width, prefix, name, flags)
-    assert pofile._gnu_lines(prefix, name, value, page_width, protected) == exact
+    assert layout.gnu_lines(prefix, name, value, page_width, protected) == exact
     return fast
 
 
 @pytest.mark.slow
+def test_the_po_layer_imports_nothing_else_of_i18npub() -> None:
+    code = (
+        "import sys, i18npub.po\n"
+        "names = {'i18npub', 'i18npub._version', 'i18npub.po'}\n"
+        "print(sorted(m for m in sys.modules if m.startswith('i18npub') and m not in names"
+        " and not m.startswith('i18npub.po.')))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert run.stdout.strip() == "[]"
+
+
+def test_linebreak_tables_are_what_the_generator_reads_from_libunistring() -> None:
+    """``po/_linebreak_tables.py`` is ``scripts/gen_linebreak_tables.py``'s output, unedited."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("unistring") or "libunistring.so.2"
+    try:
+        version = ctypes.c_int.in_dll(ctypes.CDLL(name), "_libunistring_version").value
+    except (OSError, ValueError):
+        pytest.skip("libunistring is not installed")
+    if version >> 8 != 0x0100 or unicodedata.unidata_version != "14.0.0":
+        pytest.skip("the tables come from libunistring 1.0 with Unicode 14.0")
+    script = REPO / "scripts" / "gen_linebreak_tables.py"
+    run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def test_fast_layout_of_every_class_pair() -> None:
     """At width 1 every break opportunity becomes a line break: all of them must agree."""
     reps = REPRESENTATIVES
-    plain = {c for c in reps if pofile._columns_of(pofile._escape(c)) is not None}
+    plain = {c for c in reps if layout.columns_of(syntax.escape(c)) is not None}
     assert len(reps) > 60 and len(plain) > 50
     for a in reps:
         for b in reps:
@@ -634,7 +669,7 @@ def test_fast_layout_of_random_ascii() -> None:
 )
 def test_fast_layout_of_any_text(text: str, page_width: int, prefix: str, flags) -> None:
     assert_fast_is_exact(text, page_width, prefix, "msgstr", flags)
-    assert pofile._escape(text) == "".join(pofile._ESCAPES.get(c, c) for c in text)
+    assert syntax.escape(text) == "".join(syntax.ESCAPES.get(c, c) for c in text)
 
 
 def news_sentences() -> list[str]:
@@ -683,20 +718,20 @@ def test_new_catalog_is_the_same_with_the_exact_layout(
             entry.previous_msgid = random_ascii(rng, 30)
         po.append(entry)
     fast = po.dumps()
-    monkeypatch.setattr(pofile, "_gnu_lines", pofile._gnu_lines_exact)
+    monkeypatch.setattr(write, "gnu_lines", layout.gnu_lines_exact)
     assert po.dumps() == fast
 
 
 def test_layout_cache_returns_fresh_equal_lists() -> None:
     text = "A sentence long enough to be wrapped over two lines, in the template and the catalog."
-    first = pofile._gnu_lines("", "msgid", text, 79, frozenset())
+    first = layout.gnu_lines("", "msgid", text, 79, frozenset())
     first.append("changed")
-    again = pofile._gnu_lines("", "msgid", text, 79, frozenset())
-    assert again == pofile._gnu_lines_exact("", "msgid", text, 79, frozenset())
+    again = layout.gnu_lines("", "msgid", text, 79, frozenset())
+    assert again == layout.gnu_lines_exact("", "msgid", text, 79, frozenset())
     assert len(again) == 3
-    for i in range(pofile._CACHE_SIZE + 10):
-        pofile._gnu_lines("", "msgid", f"entry {i}", 79, frozenset())
-    assert len(pofile._LINES_CACHE) <= pofile._CACHE_SIZE
+    for i in range(layout.CACHE_SIZE + 10):
+        layout.gnu_lines("", "msgid", f"entry {i}", 79, frozenset())
+    assert len(layout.LINES_CACHE) <= layout.CACHE_SIZE
 
 
 # --- syntax errors ----------------------------------------------------------------------
@@ -723,6 +758,7 @@ BROKEN = [
     ('"abc"\n', 1, "string without a keyword"),
     ('msgid "a" b\nmsgstr ""\n', 1, "unexpected text after string"),
     ('msgid "a"\nmsgstr ""\n\n#| msgstr "x"\nmsgid "b"\nmsgstr ""\n', 4, "'#|' must be"),
+    ('msgid "a"\nmsgstr ""\n\f\n', 3, "keyword '\\x0c' unknown"),
     ('msgid\nmsgstr ""\n', 1, "msgid must be followed by a string"),
     (
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n',
@@ -746,6 +782,77 @@ def test_syntax_errors_name_file_and_line(text: str, line: int, message: str) ->
     assert (error.path, error.line) == ("demo.po", line)
     assert message in error.message
     assert str(error) == f"demo.po:{line}: {error.message}"
+
+
+# --- the fast path reads as the general parser -------------------------------------------
+#
+# parse_po reads entries of the common shape with a regular expression and the rest with the
+# general parser; the result must not depend on which one read an entry. An obsolete entry
+# first makes the general parser read the whole text (the fast path takes no #~ lines).
+
+GENERAL_FIRST = '#~ msgid "read by the general parser"\n#~ msgstr ""\n\n'
+FIRST = 'msgid "first"\nmsgstr ""\n\n'
+
+
+def read_outcome(text: str, skip: int = 0) -> tuple[object, ...]:
+    """What parse_po makes of ``text``, its first ``skip`` lines left out of line numbers."""
+
+    def shift(message: str) -> str:
+        return re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) - skip}", message)
+
+    try:
+        po = parse_po(text, "demo.po")
+    except POSyntaxError as error:
+        return ("error", error.line - skip, shift(error.message))
+    entries = [e for e in (po.header, *po.entries) if e is not None]
+    return tuple(
+        (e.key, e.msgstr, e.msgid_plural, e.msgstr_plural, e.flags, e.references,
+         e.translator_comments, e.extracted_comments, e.previous_msgctxt, e.previous_msgid,
+         e.previous_msgid_plural, e.obsolete, e.lineno - skip)
+        for e in entries
+        if e.msgid != "read by the general parser"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('msgid "a"\nmsgstr "b"\nmsgstr "c"\n', ("error", 6, "duplicate msgstr")),
+        ('msgid "a"\nmsgstr "b"\n\n#~ "c"\n', ("error", 7, "inconsistent use of #~")),
+        (
+            '#| msgid "x" "y"\nmsgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d"\nmsgstr "e"\n',
+            ("error", 10, "duplicate msgstr"),
+        ),
+        ('msgid "a"\nmsgstr "b"\n\n"c"\n', "bc"),  # as msgcat: blank lines between strings
+        ('#| msgid "x" "y"\nmsgid "a"\nmsgstr "b"\n', "b"),
+    ],
+)
+def test_an_entry_reads_the_same_whichever_path_reads_it(text: str, expected: object) -> None:
+    fast = read_outcome(FIRST + text)
+    assert fast == read_outcome(GENERAL_FIRST + FIRST + text, skip=3)
+    if isinstance(expected, str):
+        assert fast[1][1] == expected  # the msgstr of the entry after "first"
+    else:
+        assert fast == expected
+
+
+READ_LINES = [
+    *('msgid "a"', 'msgid "b"', 'msgstr "x"', 'msgstr ""', 'msgctxt "c"', 'msgid_plural "p"'),
+    *('msgstr[0] "y"', 'msgstr[1] "z"', '"more"', '"\\q"', '"\\303\\251"', 'msgstr "\\x"'),
+    *("#, fuzzy", "#: f.py:1", "#. note", "# comment", "#", '#| msgid "old"', '#| "continued"'),
+    *('#| msgid "o" "ld"', '#|msgctxt "k"', '#~ msgid "gone"', '#~ msgstr "was"', '#~ "more"'),
+    *("", "  ", 'msgid "a" x', "\f", '#| msgstr "s"'),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(READ_LINES), max_size=14), crlf=st.booleans())
+def test_any_text_reads_the_same_whichever_path_reads_it(lines: list[str], crlf: bool) -> None:
+    text = FIRST + "".join(line + "\n" for line in lines)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    head = GENERAL_FIRST.replace("\n", "\r\n") if crlf else GENERAL_FIRST
+    assert read_outcome(text) == read_outcome(head + text, skip=3)
 
 
 def test_read_po_rejects_invalid_utf8_and_other_charsets(tmp_path: Path) -> None:

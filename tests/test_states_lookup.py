@@ -14,7 +14,7 @@ from i18npub.lookup import (
     set_machine_translation,
     state_of,
 )
-from i18npub.pofile import POEntry
+from i18npub.po import POEntry
 from i18npub.project import Project
 
 

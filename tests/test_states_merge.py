@@ -11,7 +11,7 @@ import pytest
 
 from i18npub.catalog import read_catalog
 from i18npub.lookup import EntryState, state_of
-from i18npub.pofile import POEntry, parse_po
+from i18npub.po import POEntry, parse_po
 from i18npub.project import Project
 from tests.support.require import require_tool
 
@@ -166,7 +166,7 @@ def test_two_obsolete_copies_are_a_broken_catalog() -> None:
 
 def test_merge_keeps_the_newer_text_when_an_active_entry_leaves(project: Project) -> None:
     from i18npub.catalog import merge_template
-    from i18npub.pofile import new_po
+    from i18npub.po import new_po
 
     catalog = new_po()
     catalog.append(POEntry(msgid="Gone soon.", msgstr="新译文。"))

@@ -135,7 +135,7 @@ class I18npub(Tool):
 
     def fill(self, work: Path) -> int:
         """Approved stand-in translations, written with i18npub's own PO layer."""
-        from i18npub.pofile import parse_po
+        from i18npub.po import parse_po
 
         count = 0
         for path in self.catalogs(work):

@@ -41,7 +41,7 @@ from i18npub.lookup import (
     rebase_machine_source,
     state_of,
 )
-from i18npub.pofile import POEntry, POFile, POSyntaxError, new_po, parse_po
+from i18npub.po import POEntry, POFile, POSyntaxError, new_po, parse_po
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary

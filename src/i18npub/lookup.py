@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from i18npub.article import Article, Block, Segment, text_hash
-from i18npub.pofile import POEntry
+from i18npub.po import POEntry
 
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 PROVENANCE_PREFIX = "i18npub: "

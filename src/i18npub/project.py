@@ -55,7 +55,7 @@ _log = logging.getLogger("i18npub")
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
-    from i18npub.pofile import POFile
+    from i18npub.po import POFile
     from i18npub.site import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
 

@@ -20,7 +20,7 @@ from i18npub.risk import FLAG_AT, assess
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from i18npub.pofile import POEntry
+    from i18npub.po import POEntry
     from i18npub.project import Project
 
 SCHEMA = "i18npub.review/1"

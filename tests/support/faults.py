@@ -24,7 +24,7 @@ from typing import Any
 
 from i18npub.catalog import read_catalog
 from i18npub.lookup import state_of
-from i18npub.pofile import parse_po
+from i18npub.po import parse_po
 from i18npub.project import Project
 from i18npub.translate import protect
 from tests.support.mt_servers import ProviderServer

@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 
 from i18npub.lookup import set_machine_translation
-from i18npub.pofile import POEntry, parse_po
+from i18npub.po import POEntry, parse_po
 from i18npub.project import Project
 from tests.support.paths import REPO
 

@@ -46,7 +46,7 @@ import jinja2
 from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
-from i18npub.pofile import POSyntaxError, parse_po
+from i18npub.po import POSyntaxError, parse_po
 from i18npub.site.output import (
     MANIFEST_NAME,
     BuildError,

@@ -43,7 +43,7 @@ from i18npub.article import Article, Block, Segment
 from i18npub.config import PublishSettings
 from i18npub.lookup import ArticleKeys, EntryState, Key, entry_key, state_of
 from i18npub.markup import join_sentences, render_sentence, safe_url
-from i18npub.pofile import POEntry, POFile
+from i18npub.po import POEntry, POFile
 from i18npub.wordbreak import word_breaks
 
 APPROVED, MACHINE, PSEUDO = (

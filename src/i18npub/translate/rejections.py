@@ -13,7 +13,7 @@ from i18npub.lookup import PROVENANCE_PREFIX, provenance
 from i18npub.translate.cache import now_iso, open_database
 
 if TYPE_CHECKING:
-    from i18npub.pofile import POEntry
+    from i18npub.po import POEntry
 
 REJECTIONS_FILE = "mt-rejections.sqlite3"
 

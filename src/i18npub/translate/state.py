@@ -15,7 +15,7 @@ from i18npub.fsutil import atomic_write_text
 from i18npub.lookup import is_fillable
 
 if TYPE_CHECKING:
-    from i18npub.pofile import POEntry, POFile
+    from i18npub.po import POEntry, POFile
 
 STATE_FILE = "translate-state.json"
 

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from i18npub.config import Config
     from i18npub.glossary import Glossary, Term
     from i18npub.layout import Layout
-    from i18npub.pofile import POFile
+    from i18npub.po import POFile
 
 _log = logging.getLogger("i18npub")
 
