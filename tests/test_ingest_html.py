@@ -604,3 +604,49 @@ def test_shared_corpus_english_f1(corpus: Path) -> None:
     f1 = 2 * precision * recall / (precision + recall)
     assert len(recalls) >= 30
     assert f1 >= 0.95, f"F1 {f1:.3f} (precision {precision:.3f}, recall {recall:.3f})"
+
+
+_STORY = [
+    "The harbour authority said on Monday that the old ferry pier will close for repairs in "
+    "May, after divers found cracks in two of its concrete pillars during an inspection.",
+    "Ferries will use the cargo quay while the work lasts, which the authority expects to "
+    "take about six months and to cost close to two million dollars in total.",
+]
+_POSTS = [
+    "About time they fixed it. I have seen pieces of concrete falling into the water from "
+    "that pier for at least two summers now and nobody did anything about it.",
+    "Six months without the pier means the morning commute gets longer for everyone who "
+    "lives on the island, and the cargo quay has no shelter when it rains.",
+    "My grandfather helped build that pier in the fifties. It served the town well and I "
+    "hope they repair it properly instead of patching it up again for a few years.",
+    "Two million dollars sounds cheap for that much work under water. I expect the final "
+    "bill to be twice as high, as it always is with projects run by the authority.",
+]
+
+
+def _story_with_posts(footer: str) -> str:
+    posts = "".join(
+        f'<div class="k2"><div class="k3"><b>reader{n}</b> <span>{n + 1} hours ago</span></div>'
+        f"<p>{text}</p>{footer}</div>"
+        for n, text in enumerate(_POSTS)
+    )
+    story = "".join(f"<p>{text}</p>" for text in _STORY)
+    return (
+        "<html><body><div class='m'><h1>Old ferry pier to close for repairs</h1>"
+        f"<div class='s'>{story}</div><div class='k1'><h3>4 comments</h3>{posts}</div>"
+        "</div></body></html>"
+    )
+
+
+def test_a_readers_thread_under_neutral_names_is_not_the_article() -> None:
+    footer = '<div><a href="#r">Reply</a> <a href="#l">Like</a> <a href="#f">Report</a></div>'
+    text = body_text(read_html(_story_with_posts(footer)))
+    assert all(sentence in text for sentence in _STORY)
+    assert not any(post[:40] in text for post in _POSTS)
+    assert "4 comments" not in text
+
+
+def test_timestamped_sections_without_reader_actions_stay_in_the_article() -> None:
+    """A live blog's entries have times too, but nothing to reply to: they are the article."""
+    text = body_text(read_html(_story_with_posts(footer="")))
+    assert all(post[:40] in text for post in _POSTS)

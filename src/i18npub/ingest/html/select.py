@@ -9,6 +9,7 @@ from lxml import etree
 
 from i18npub.ingest.html.classify import classify, dedupe, link_only
 from i18npub.ingest.html.parse import norm
+from i18npub.ingest.html.thread import mark_threads
 from i18npub.ingest.html.vocabulary import (
     INSIDE_COST,
     SMALL_GAP,
@@ -36,6 +37,7 @@ def extract(body: etree._Element, base: str, title: str, names: bool) -> Found:
     if not walker.pieces:
         return Found([], [])
     _mark_junk(walker)
+    mark_threads(walker)
     start, end = _best_container(walker, title)
     end = _cut_after_rule(walker, start, end)
     chosen = walker.pieces[start:end]

@@ -116,6 +116,34 @@ INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 TIDY_OPEN_RE = re.compile(r"(<\d+>)\s+")
 TIDY_CLOSE_RE = re.compile(r"\s+(</\d+>)")
 WORD_RE = re.compile(r"\w+")
+# A reader's post: a short header naming when it was posted, and a footer of action links.
+POST_TIME_RE = re.compile(
+    r"\b\d+\s*(?:s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|"
+    r"mo|months?|y|yrs?|years?)\s+ago\b|\byesterday\b|\bjust now\b|"
+    r"\b\d{1,2}:\d{2}\s*(?:am|pm)?\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b",
+    re.I,
+)
+POST_ACTIONS = frozenset(
+    {
+        "reply",
+        "replies",
+        "like",
+        "likes",
+        "report",
+        "flag",
+        "share",
+        "upvote",
+        "downvote",
+        "respond",
+        "quote",
+        "permalink",
+        "link",
+        "vote",
+        "recommend",
+        "collapse",
+    }
+)
 
 # ---------------------------------------------------------------- thresholds
 
@@ -135,3 +163,5 @@ INSIDE_COST = 0.25  # ... cost this share of it
 RETRY_WORDS = 30  # an article shorter than this is looked for again, names not trusted
 LD_BODY_WORDS = 80  # a JSON-LD articleBody this long ...
 LD_RECALL = 0.5  # ... of which the extracted article holds less than this share replaces it
+THREAD_POSTS = 3  # this many sibling posts in a row are a readers' thread, not the article
+POST_META_WORDS = 10  # a post's header line is at most this long
