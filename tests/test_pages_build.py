@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,6 +116,14 @@ def test_the_input_stats_are_kept_out_of_the_published_site(proj: Project) -> No
     assert (proj.layout.state / site_inputs.INDEX_NAME).is_file()
 
 
+class CountingPool(ProcessPoolExecutor):
+    submitted = 0
+
+    def submit(self, *args: Any, **kwargs: Any) -> Future:
+        CountingPool.submitted += 1
+        return super().submit(*args, **kwargs)
+
+
 # Render processes ----------------------------------------------------------------------------
 
 
@@ -128,24 +139,29 @@ def test_pages_rendered_in_processes_are_the_pages_rendered_here(
     here = _snapshot(_build_and_wait(proj))
     other = sample_project(tmp_path / "other")
     monkeypatch.setattr(site_build, "POOL_MIN_ARTICLES", 1)
-    monkeypatch.setattr(site_build, "POOL_MIN_ARTICLES_SPAWN", 1)
     monkeypatch.setattr(site_build, "_render_processes", lambda: 2)
+    monkeypatch.setattr(site_build, "ProcessPoolExecutor", CountingPool)
+    CountingPool.submitted = 0
     pooled = build_site(other.layout, other.config.publish)
     assert pooled.rendered == pooled.pages
+    assert CountingPool.submitted == 3, "not rendered in a process pool"  # one task an article
+    CountingPool.submitted = 0
     assert _snapshot(other.path("site")) == here
     edit_catalog(other, "library-open-data", set_msgstr("每行有五个字段。"), "Each row has")
     again = build_site(other.layout, other.config.publish)
     assert again.rendered == 2  # zh + bilingual of that article, in a render process
+    assert CountingPool.submitted == 1
 
 
-# The replaced site ---------------------------------------------------------------------------
-
-
-def test_the_replaced_site_is_deleted_and_so_is_one_a_killed_build_left(proj: Project) -> None:
-    site = _build_and_wait(proj)
-    stale = site.parent / ".site.killed.old"  # a build killed while deleting its old site
-    (stale / "en" / "story").mkdir(parents=True)
-    (stale / "en" / "story" / "index.html").write_text("old")
-    edit_catalog(proj, "library-open-data", set_msgstr("每行有五个字段。"), "Each row has")
-    _build_and_wait(proj)
-    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []
+def test_a_caller_running_threads_renders_in_its_own_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forking beside other threads is unsafe; spawning re-imports an unguarded __main__."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert site_build._pool_context() is None
+    finally:
+        stop.set()
+        other.join()

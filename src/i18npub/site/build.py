@@ -68,6 +68,7 @@ from i18npub.site.output import (
     current_umask,
     discard_later,
     discard_stale,
+    discarding,
     read_manifest,
     resolve_output,
     swap_in,
@@ -90,9 +91,9 @@ VIEW_LABELS = {"en": "English", "zh": "中文", "bilingual": "中英对照"}
 FEED_ENTRIES = 50
 IO_THREADS = 4  # file writes and links run beside rendering (syscalls release the GIL)
 # Articles to render before a process pool pays for itself (measured: benchmarks/README.md,
-# "Rendering"); a pool started by "spawn" (the caller runs threads) costs more to start.
-POOL_MIN_ARTICLES = 60
-POOL_MIN_ARTICLES_SPAWN = 400
+# "Rendering"). Only a "fork" pool: "spawn" and "forkserver" re-import the caller's __main__,
+# which breaks a script without an ``if __name__ == "__main__"`` guard.
+POOL_MIN_ARTICLES = 20
 MAX_RENDER_PROCESSES = 8
 BATCH_ARTICLES = 25  # articles per task sent to a render process
 XML_INVALID_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -221,6 +222,7 @@ class SiteBuilder:
         self._made_dirs: set[Path] = set()
         self._pool: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
+        self._links: dict[str, Future[bool]] = {}
 
     # The build ------------------------------------------------------------------------------
 
@@ -236,7 +238,8 @@ class SiteBuilder:
         summaries: dict[str, dict] = {}
         try:
             jobs = self._plan(inputs, old_pages, old_summaries, pages, summaries)
-            for result in self._run(jobs):
+            settled = list(pages) if jobs else []  # linked while the jobs render
+            for result in self._run(jobs, settled):
                 self._take(result, inputs, pages, written, summaries)
             entries = [Summary.from_dict(_without_key(summaries[slug])) for slug in summaries]
             for output in self._site_outputs(_newest_first(entries)):
@@ -311,14 +314,13 @@ class SiteBuilder:
             )
         return jobs
 
-    def _run(self, jobs: list[ArticleJob]) -> Iterator[ArticleResult]:
-        """The jobs' results: over a process pool when there are enough, else here."""
+    def _run(self, jobs: list[ArticleJob], settled: list[str]) -> Iterator[ArticleResult]:
+        """The jobs' results: over a process pool when there are enough, else here; the
+        ``settled`` pages are linked meanwhile."""
         workers, context = _render_processes(), _pool_context()
-        least = self.pool_min
-        if least is None:
-            spawn = context.get_start_method() == "spawn"
-            least = POOL_MIN_ARTICLES_SPAWN if spawn else POOL_MIN_ARTICLES
-        if workers < 2 or len(jobs) < max(least, 1):
+        least = POOL_MIN_ARTICLES if self.pool_min is None else self.pool_min
+        if workers < 2 or context is None or len(jobs) < max(least, 1):
+            self._link_all(settled)
             for job in jobs:
                 yield self._article_pages(job)
             return
@@ -327,8 +329,10 @@ class SiteBuilder:
         init = (self.layout, self.settings, self.theme.override, self.out, staging, self.global_key)
         with ProcessPoolExecutor(workers, context, _init_worker, init) as pool:
             batches = [jobs[at : at + size] for at in range(0, len(jobs), size)]
-            for batch in [pool.submit(_render_batch, batch) for batch in batches]:
-                yield from batch.result()
+            tasks = [pool.submit(_render_batch, batch) for batch in batches]
+            self._link_all(settled)  # threads only now: the pool has forked
+            for task in tasks:
+                yield from task.result()
 
     def _take(
         self,
@@ -352,8 +356,8 @@ class SiteBuilder:
     def _finish(self, pages: dict[str, str], written: set[str], summaries: dict) -> None:
         """Link the unchanged pages, write the manifest, swap the new site in."""
         staging = self._stage()
-        links = {path: self._io().submit(self._link, path) for path in pages if path not in written}
-        gone = [path for path, linked in links.items() if not linked.result()]
+        self._link_all([path for path in pages if path not in written and path not in self._links])
+        gone = [path for path, linked in self._links.items() if not linked.result()]
         self._relink(gone, pages, written)
         self._wait()
         manifest = {
@@ -367,6 +371,12 @@ class SiteBuilder:
         self._staging = None
         discard_stale(self.out)
         discard_later(staging)
+
+    def _link_all(self, paths: list[str]) -> None:
+        if paths:
+            self._stage()
+        for path in paths:
+            self._links[path] = self._io().submit(self._link, path)
 
     def _relink(self, gone: list[str], pages: dict[str, str], written: set[str]) -> None:
         """Render the pages that vanished from the previous build since the plan."""
@@ -798,11 +808,14 @@ def _render_processes() -> int:
     return min(available, MAX_RENDER_PROCESSES)
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """``fork`` (cheap: the processes inherit the imports) unless the caller runs threads."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """``fork`` (cheap: the processes inherit the imports), where it is safe: on a platform that
+    has it, in a caller running no other thread than this module's deletions (a lock held by
+    one would stay held in the child). None: render in this process."""
+    alone = threading.active_count() - discarding() == 1
+    if "fork" in multiprocessing.get_all_start_methods() and alone:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return None
 
 
 def _init_worker(

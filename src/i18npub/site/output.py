@@ -114,6 +114,11 @@ def _discard(folder: Path) -> None:
     _discarding.append(thread)
 
 
+def discarding() -> int:
+    """Threads of this process deleting replaced sites now (they hold no lock: fork-safe)."""
+    return sum(thread.is_alive() for thread in _discarding)
+
+
 def wait_for_discards() -> None:
     """Wait until the replaced sites this process is deleting are gone."""
     for thread in list(_discarding):
