@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import threading
 import time
@@ -140,6 +141,8 @@ def test_pages_rendered_in_processes_are_the_pages_rendered_here(
     other = sample_project(tmp_path / "other")
     monkeypatch.setattr(site_build, "POOL_MIN_ARTICLES", 1)
     monkeypatch.setattr(site_build, "_render_processes", lambda: 2)
+    fork = multiprocessing.get_context("fork")  # whatever threads earlier tests left running
+    monkeypatch.setattr(site_build, "_pool_context", lambda: fork)
     monkeypatch.setattr(site_build, "ProcessPoolExecutor", CountingPool)
     CountingPool.submitted = 0
     pooled = build_site(other.layout, other.config.publish)
