@@ -29,6 +29,7 @@ from i18npub import fsutil
 from i18npub.catalog import read_catalog
 from i18npub.project import Project
 from i18npub.qa import check_translation
+from i18npub.site import wait_for_discards
 from tests.support.faults import (
     OsWithLink,
     approve_some,
@@ -225,6 +226,7 @@ def test_kill_during_build_leaves_the_old_site_or_the_new_one(
         outcomes["leftover folders"] += len(leftovers(project.root))
         Project.open(project.root).build()
         assert _snapshot(project.path("site")) == new
+        wait_for_discards()  # the replaced site is deleted in the background
         shutil.rmtree(project.root)
     assert outcomes["old"] and outcomes["new"], outcomes
     print(f"\nbuild kill -9: {TRIALS} trials in {duration:.2f} s builds, {outcomes}")

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from i18npub.project import Project
-from i18npub.site import MANIFEST_NAME, BuildError, build_site
+from i18npub.site import MANIFEST_NAME, BuildError, build_site, wait_for_discards
 from tests.support.sitekit import (
     SLUGS,
     edit_catalog,
@@ -455,6 +455,7 @@ def test_readers_never_see_a_missing_or_half_built_site(proj: Project) -> None:
         stop.set()
         reader.join()
     assert seen == []
+    wait_for_discards()  # the replaced sites are deleted in the background
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []
 
 

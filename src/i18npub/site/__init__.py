@@ -5,6 +5,14 @@ feeds and a sitemap (see :mod:`i18npub.site.build`).
 """
 
 from i18npub.site.build import RENDER_VERSION, VIEWS, BuildReport, build_site
-from i18npub.site.output import MANIFEST_NAME, BuildError
+from i18npub.site.output import MANIFEST_NAME, BuildError, wait_for_discards
 
-__all__ = ["MANIFEST_NAME", "RENDER_VERSION", "VIEWS", "BuildError", "BuildReport", "build_site"]
+__all__ = [
+    "MANIFEST_NAME",
+    "RENDER_VERSION",
+    "VIEWS",
+    "BuildError",
+    "BuildReport",
+    "build_site",
+    "wait_for_discards",
+]

@@ -21,19 +21,27 @@ from); pages whose key did not change are hard-linked from the current site, the
 rendered, all into a temporary folder beside the site, which then replaces it in one step
 (``renameat2(RENAME_EXCHANGE)`` on Linux). A build where nothing changed writes nothing.
 Building into a folder without a previous build reuses pages from the project's ``site/``.
+
+What a build costs follows what changed: an article or catalog whose stat is unchanged since
+the last build is not read (:mod:`i18npub.site.inputs`); each article is read, keyed and
+published once, its pages rendered and written straight away (no page is kept in memory);
+when enough articles need rendering, they are rendered by a pool of processes, one per core
+(templates compiled once in each). The replaced site is renamed to ``.<site>.….old`` and
+deleted by a background thread (:func:`i18npub.site.output.wait_for_discards` waits for it).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -47,10 +55,20 @@ from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
 from i18npub.po import POSyntaxError, parse_po
+from i18npub.site.inputs import (
+    INDEX_NAME,
+    NO_CATALOG,
+    InputIndex,
+    Source,
+    content_hash,
+)
 from i18npub.site.output import (
     MANIFEST_NAME,
     BuildError,
     current_umask,
+    discard_later,
+    discard_stale,
+    discarding,
     read_manifest,
     resolve_output,
     swap_in,
@@ -72,6 +90,12 @@ VIEWS = ("en", "zh", "bilingual")
 VIEW_LABELS = {"en": "English", "zh": "中文", "bilingual": "中英对照"}
 FEED_ENTRIES = 50
 IO_THREADS = 4  # file writes and links run beside rendering (syscalls release the GIL)
+# Articles to render before a process pool pays for itself (measured: benchmarks/README.md,
+# "Rendering"). Only a "fork" pool: "spawn" and "forkserver" re-import the caller's __main__,
+# which breaks a script without an ``if __name__ == "__main__"`` guard.
+POOL_MIN_ARTICLES = 20
+MAX_RENDER_PROCESSES = 8
+BATCH_ARTICLES = 25  # articles per task sent to a render process
 XML_INVALID_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -142,29 +166,34 @@ class Output:
 
 
 @dataclass
-class ArticleSource:
-    """An article's inputs as bytes, and their key."""
+class ArticleJob:
+    """An article whose pages may need rendering: its inputs by path and what is known of them.
+
+    ``key`` is the source key the plan saw (``summary`` was cached for it); ``reusable`` holds
+    the keys of its pages that exist in the previous build. The job reads the files itself and
+    trusts the plan's summary only if it finds the same key."""
 
     slug: str
-    article: bytes
-    catalog: bytes | None
-    catalog_path: Path
-
-    @property
-    def key(self) -> str:
-        return _hash(self.article, self.catalog or b"-")
-
-    @property
-    def article_key(self) -> str:
-        return _hash(self.article)
+    article_path: str
+    catalog_path: str
+    key: str
+    summary: dict | None
+    reusable: dict[str, str]
 
 
-def _hash(*parts: bytes | str) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little") + data)
-    return hasher.hexdigest()[:32]
+@dataclass
+class ArticleResult:
+    """What a job made: the summary (None: skipped), every page's key, the pages written."""
+
+    slug: str
+    summary: dict | None
+    keys: dict[str, str]
+    written: list[str]
+    warnings: list[str]
+    hashes: dict[str, str | None]  # input path → hash of what was read (None: no such file)
+
+
+_hash = content_hash
 
 
 class SiteBuilder:
@@ -187,11 +216,13 @@ class SiteBuilder:
             theme.digest(),
         )
         self.previous = out  # the folder unchanged pages are linked from
+        self.pool_min: int | None = None  # articles for a process pool (None: by start method)
+        self._makers: dict[str, Callable[[], bytes]] = {}  # site outputs, for _relink
         self._staging: Path | None = None
-        self._last_view: tuple[str, ArticleView | None] = ("", None)
         self._made_dirs: set[Path] = set()
         self._pool: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
+        self._links: dict[str, Future[bool]] = {}
 
     # The build ------------------------------------------------------------------------------
 
@@ -200,29 +231,37 @@ class SiteBuilder:
         same_global = old.get("global") == self.global_key
         old_pages: dict[str, str] = old.get("pages", {}) if same_global else {}
         old_summaries: dict[str, dict] = old.get("summaries", {}) if same_global else {}
+        inputs = InputIndex.load(self.layout.state / INDEX_NAME)
         report = BuildReport(self.out, warnings=self.warnings)
-        planned: dict[str, Output] = {}
+        pages: dict[str, str] = {}  # every output's path → key
         written: set[str] = set()
         summaries: dict[str, dict] = {}
         try:
-            for output in self._outputs(old_summaries, summaries):
-                planned[output.path] = output
-                unchanged = old_pages.get(output.path) == output.key
-                if not unchanged or not (self.previous / output.path).is_file():
+            jobs = self._plan(inputs, old_pages, old_summaries, pages, summaries)
+            settled = list(pages) if jobs else []  # linked while the jobs render
+            for result in self._run(jobs, settled):
+                self._take(result, inputs, pages, written, summaries)
+            entries = [Summary.from_dict(_without_key(summaries[slug])) for slug in summaries]
+            for output in self._site_outputs(_newest_first(entries)):
+                pages[output.path] = output.key
+                self._makers[output.path] = output.make
+                if not self._reusable(old_pages, output.path, output.key):
                     self._write(output.path, output.make())
                     written.add(output.path)
             nothing_new = self._staging is None and self.previous == self.out
-            if nothing_new and set(planned) == set(old_pages):
-                report.pages = report.reused = len(planned)
+            if nothing_new and set(pages) == set(old_pages):
+                report.pages = report.reused = len(pages)
+                inputs.save(self.layout.state / INDEX_NAME)
                 return report
-            self._finish(planned, written, summaries)
+            self._finish(pages, written, summaries)
+            inputs.save(self.layout.state / INDEX_NAME)
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
             if self._staging is not None:
                 shutil.rmtree(self._staging, ignore_errors=True)
-        report.pages, report.rendered = len(planned), len(written)
-        report.reused, report.changed = len(planned) - len(written), True
+        report.pages, report.rendered = len(pages), len(written)
+        report.reused, report.changed = len(pages) - len(written), True
         return report
 
     def _previous_build(self) -> dict[str, Any]:
@@ -235,25 +274,127 @@ class SiteBuilder:
             self.previous = site if old else self.out
         return old
 
-    def _finish(self, planned: dict[str, Output], written: set[str], summaries: dict) -> None:
+    def _reusable(self, old_pages: dict[str, str], path: str, key: str) -> bool:
+        return old_pages.get(path) == key and os.path.isfile(f"{self.previous}/{path}")
+
+    def _plan(
+        self,
+        inputs: InputIndex,
+        old_pages: dict[str, str],
+        old_summaries: dict[str, dict],
+        pages: dict[str, str],
+        summaries: dict[str, dict],
+    ) -> list[ArticleJob]:
+        """Settle the articles whose pages all exist with their keys; the others are jobs."""
+        jobs = []
+        for source in self._sources(inputs):
+            summary_key = _hash(self.global_key, source.key)
+            cached = old_summaries.get(source.slug)
+            summary = _cached_summary(cached, summary_key)
+            keys = {} if summary is None else self._article_keys(source, summary)
+            reusable = {p: k for p, k in keys.items() if self._reusable(old_pages, p, k)}
+            if summary is not None and len(reusable) == len(keys):
+                pages.update(keys)
+                summaries[source.slug] = cached  # type: ignore[assignment]
+                continue
+            reusable = {
+                path: old_pages[path]
+                for path in self._article_paths(source.slug)
+                if self._reusable(old_pages, path, old_pages.get(path, ""))
+            }
+            jobs.append(
+                ArticleJob(
+                    source.slug,
+                    source.article_path,
+                    source.catalog_path,
+                    source.key,
+                    cached if summary is not None else None,
+                    reusable,
+                )
+            )
+        return jobs
+
+    def _run(self, jobs: list[ArticleJob], settled: list[str]) -> Iterator[ArticleResult]:
+        """The jobs' results: over a process pool when there are enough, else here; the
+        ``settled`` pages are linked meanwhile."""
+        workers, context = _render_processes(), _pool_context()
+        least = POOL_MIN_ARTICLES if self.pool_min is None else self.pool_min
+        if workers < 2 or context is None or len(jobs) < max(least, 1):
+            self._link_all(settled)
+            for job in jobs:
+                yield self._article_pages(job)
+            return
+        staging = self._stage()
+        size = max(1, min(BATCH_ARTICLES, len(jobs) // (workers * 4)))
+        init = (self.layout, self.settings, self.theme.override, self.out, staging, self.global_key)
+        with ProcessPoolExecutor(workers, context, _init_worker, init) as pool:
+            batches = [jobs[at : at + size] for at in range(0, len(jobs), size)]
+            tasks = [pool.submit(_render_batch, batch) for batch in batches]
+            self._link_all(settled)  # threads only now: the pool has forked
+            for task in tasks:
+                yield from task.result()
+
+    def _take(
+        self,
+        result: ArticleResult,
+        inputs: InputIndex,
+        pages: dict[str, str],
+        written: set[str],
+        summaries: dict[str, dict],
+    ) -> None:
+        """Record a job's result; inputs found changed since the plan are not stat-recorded."""
+        self.warnings.extend(result.warnings)
+        for path, digest in result.hashes.items():
+            if inputs.records.get(path, [None])[-1] != digest:
+                inputs.forget(path, digest)
+        if result.summary is None:
+            return
+        summaries[result.slug] = result.summary
+        pages.update(result.keys)
+        written.update(result.written)
+
+    def _finish(self, pages: dict[str, str], written: set[str], summaries: dict) -> None:
         """Link the unchanged pages, write the manifest, swap the new site in."""
         staging = self._stage()
-        links = {
-            path: self._io().submit(self._link, path) for path in planned if path not in written
-        }
-        for path, linked in links.items():
-            if not linked.result():  # gone from the previous build meanwhile: render it
-                self._write(path, planned[path].make())
-                written.add(path)
+        self._link_all([path for path in pages if path not in written and path not in self._links])
+        gone = [path for path, linked in self._links.items() if not linked.result()]
+        self._relink(gone, pages, written)
         self._wait()
         manifest = {
             "generator": f"i18npub {__version__}",
             "global": self.global_key,
-            "pages": {path: output.key for path, output in planned.items()},
+            "pages": pages,
             "summaries": summaries,
         }
         (staging / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False))
         swap_in(staging, self.out)
+        self._staging = None
+        discard_stale(self.out)
+        discard_later(staging)
+
+    def _link_all(self, paths: list[str]) -> None:
+        if paths:
+            self._stage()
+        for path in paths:
+            self._links[path] = self._io().submit(self._link, path)
+
+    def _relink(self, gone: list[str], pages: dict[str, str], written: set[str]) -> None:
+        """Render the pages that vanished from the previous build since the plan."""
+        for path in gone:
+            if path in self._makers:
+                self._write(path, self._makers[path]())
+                written.add(path)
+        articles = sorted({path.split("/")[1] for path in gone if path not in self._makers})
+        folder = self.layout.folder("articles")
+        catalogs = self.layout.catalog_folder(self.settings.language)
+        for slug in articles:
+            paths = self._article_paths(slug)
+            keep = {path: pages[path] for path in paths if path not in gone}
+            job = ArticleJob(slug, f"{folder}/{slug}.json", f"{catalogs}/{slug}.po", "", None, keep)
+            result = self._article_pages(job)
+            if result.keys != {path: pages[path] for path in paths}:
+                raise BuildError(f"{slug}: changed during the build; build again")
+            written.update(result.written)
 
     def _stage(self) -> Path:
         if self._staging is None:
@@ -281,7 +422,15 @@ class SiteBuilder:
         self._pending.append(self._io().submit(self._write_now, relative, data))
 
     def _write_now(self, relative: str, data: bytes) -> None:
-        self._target(relative).write_bytes(data)
+        """A new file: never written through a link to the previous build."""
+        target = self._target(relative)
+        try:
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            target.unlink()
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
 
     def _io(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -309,33 +458,6 @@ class SiteBuilder:
         return True
 
     # What the site is made of ---------------------------------------------------------------
-
-    def _outputs(
-        self, old_summaries: dict[str, dict], summaries: dict[str, dict]
-    ) -> Iterator[Output]:
-        entries: list[Summary] = []
-        for source in self._sources():
-            summary_key = _hash(self.global_key, source.key)
-            summary = _cached_summary(old_summaries.get(source.slug), summary_key)
-            if summary is None:
-                view = self._view(source)
-                if view is None:
-                    continue
-                summary = view.summary(self.settings)
-            summaries[source.slug] = {"key": summary_key, **summary.as_dict()}
-            entries.append(summary)
-            yield from self._article_outputs(source, summary)
-        yield from self._site_outputs(_newest_first(entries))
-
-    def _article_outputs(self, source: ArticleSource, summary: Summary) -> Iterator[Output]:
-        for view in VIEWS:
-            inputs = source.article_key if view == "en" else source.key
-            key = _hash(self.global_key, "article", view, inputs, str(summary.listed_zh))
-            yield Output(
-                f"{view}/{source.slug}/index.html",
-                key,
-                partial(self._render_article, source, summary, view),
-            )
 
     def _site_outputs(self, entries: list[Summary]) -> Iterator[Output]:
         listed = {
@@ -371,43 +493,103 @@ class SiteBuilder:
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.settings.base_url}sitemap.xml\n"
         yield Output("robots.txt", _hash(robots), lambda: robots.encode())
 
-    def _sources(self) -> Iterator[ArticleSource]:
-        for path in sorted(self.layout.folder("articles").glob("*.json")):
+    def _sources(self, inputs: InputIndex) -> Iterator[Source]:
+        """Every article with its catalog, hashed (a stat when unchanged since the last build)."""
+        folder = self.layout.folder("articles")
+        catalogs = self.layout.catalog_folder(self.settings.language)
+        names = sorted(os.listdir(folder)) if folder.is_dir() else []
+        for name in names:
+            if not name.endswith(".json"):
+                continue
             try:
-                slug = validate_slug(path.stem)
+                slug = validate_slug(name[: -len(".json")])
             except ValueError as error:
-                self.warnings.append(f"{path.name}: skipped: {error}")
+                self.warnings.append(f"{name}: skipped: {error}")
                 continue
-            catalog_path = self.layout.catalog_path(slug, self.settings.language)
+            article_path, catalog_path = f"{folder}/{name}", f"{catalogs}/{slug}.po"
             try:
-                article = path.read_bytes()
-                catalog = catalog_path.read_bytes() if catalog_path.is_file() else None
+                article_hash = inputs.hash(article_path)
+                catalog_hash = inputs.hash(catalog_path) or NO_CATALOG
             except OSError as error:
-                self.warnings.append(f"{path.name}: skipped: {error}")
+                self.warnings.append(f"{name}: skipped: {error}")
                 continue
-            yield ArticleSource(slug, article, catalog, catalog_path)
+            if article_hash is not None:  # gone since the listing
+                yield Source(slug, article_path, catalog_path, article_hash, catalog_hash)
 
-    def _view(self, source: ArticleSource) -> ArticleView | None:
-        """The article as published; the last one is kept (its pages render one after another)."""
-        if self._last_view[0] != source.slug:
-            self._last_view = (source.slug, self._article_view(source))
-        return self._last_view[1]
+    @staticmethod
+    def _article_paths(slug: str) -> list[str]:
+        return [f"{view}/{slug}/index.html" for view in VIEWS]
 
-    def _article_view(self, source: ArticleSource) -> ArticleView | None:
+    def _article_keys(self, source: Source, summary: Summary) -> dict[str, str]:
+        """The key of each of the article's pages (English depends on the article only)."""
+        keys = {}
+        for view, path in zip(VIEWS, self._article_paths(source.slug), strict=True):
+            inputs = source.article_hash if view == "en" else source.key
+            keys[path] = _hash(self.global_key, "article", view, inputs, str(summary.listed_zh))
+        return keys
+
+    def _article_pages(self, job: ArticleJob) -> ArticleResult:
+        """Read an article and its catalog, and render those of its pages not reusable."""
+        mark = len(self.warnings)
+        result = ArticleResult(job.slug, None, {}, [], [], {})
         try:
-            article = Article.from_dict(json.loads(source.article))
-            if article.slug != source.slug:
+            article = Path(job.article_path).read_bytes()
+            catalog = _read_if_present(job.catalog_path)
+        except OSError as error:
+            self.warnings.append(f"{job.slug}.json: skipped: {error}")
+            return self._done(result, mark)
+        source = Source(
+            job.slug,
+            job.article_path,
+            job.catalog_path,
+            _hash(article),
+            NO_CATALOG if catalog is None else _hash(catalog),
+        )
+        result.hashes = {job.article_path: source.article_hash}
+        result.hashes[job.catalog_path] = None if catalog is None else source.catalog_hash
+        summary = None
+        if job.summary is not None and source.key == job.key:
+            summary = Summary.from_dict(_without_key(job.summary))
+        view = None
+        if summary is None:
+            view = self._article_view(job.slug, article, catalog, job.catalog_path)
+            if view is None:
+                return self._done(result, mark)
+            summary = view.summary(self.settings)
+        result.summary = {"key": _hash(self.global_key, source.key), **summary.as_dict()}
+        result.keys = self._article_keys(source, summary)
+        for name, (path, key) in zip(VIEWS, result.keys.items(), strict=True):
+            if job.reusable.get(path) == key:
+                continue
+            view = view or self._article_view(job.slug, article, catalog, job.catalog_path)
+            if view is None:  # cannot happen: the same bytes gave a summary before
+                raise BuildError(f"{job.slug}: cannot be rendered")
+            self._write(path, self._render_article(view, summary, name))
+            result.written.append(path)
+        return self._done(result, mark)
+
+    def _done(self, result: ArticleResult, mark: int) -> ArticleResult:
+        result.warnings = self.warnings[mark:]
+        del self.warnings[mark:]
+        return result
+
+    def _article_view(
+        self, slug: str, data: bytes, catalog: bytes | None, catalog_path: str
+    ) -> ArticleView | None:
+        """The article as published (None, with a warning, when it cannot be read)."""
+        try:
+            article = Article.from_dict(json.loads(data))
+            if article.slug != slug:
                 raise ValueError(f"its slug {article.slug!r} does not match the file name")
         except (ValueError, KeyError, TypeError) as error:
-            self.warnings.append(f"{source.slug}.json: skipped: {error}")
+            self.warnings.append(f"{slug}.json: skipped: {error}")
             return None
         entries = {}
-        if source.catalog is not None:
+        if catalog is not None:
             try:
-                text = source.catalog.decode("utf-8")
-                entries = catalog_entries(parse_po(text, str(source.catalog_path)))
+                entries = catalog_entries(parse_po(catalog.decode("utf-8"), catalog_path))
             except (UnicodeDecodeError, POSyntaxError) as error:
-                self.warnings.append(f"{source.catalog_path.name}: shown in English: {error}")
+                self.warnings.append(f"{Path(catalog_path).name}: shown in English: {error}")
         return publish_article(article, entries, self.settings)
 
     # Rendering ------------------------------------------------------------------------------
@@ -420,10 +602,7 @@ class SiteBuilder:
             html = XML_INVALID_RE.sub("", html)
         return html.encode("utf-8")
 
-    def _render_article(self, source: ArticleSource, summary: Summary, name: str) -> bytes:
-        view = self._view(source)
-        if view is None:  # the article became unreadable since its summary was made
-            raise BuildError(f"{summary.slug}: cannot be rendered")
+    def _render_article(self, view: ArticleView, summary: Summary, name: str) -> bytes:
         zh = name != "en"
         title = summary.title_zh if zh else summary.title_en
         description = _plain_join(summary.summary_zh) if zh else summary.summary_en
@@ -602,3 +781,60 @@ def _plain_join(pieces: list[tuple[str, str]]) -> str:
         text += piece
         previous = lang
     return text
+
+
+def _without_key(summary: dict) -> dict:
+    return {k: v for k, v in summary.items() if k != "key"}
+
+
+def _read_if_present(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+# Render processes ---------------------------------------------------------------------------
+
+_worker: SiteBuilder | None = None  # a render process's own builder (templates compiled once)
+
+
+def _render_processes() -> int:
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return min(available, MAX_RENDER_PROCESSES)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """``fork`` (cheap: the processes inherit the imports), where it is safe: on a platform that
+    has it, in a caller running no other thread than this module's deletions (a lock held by
+    one would stay held in the child). None: render in this process."""
+    alone = threading.active_count() - discarding() == 1
+    if "fork" in multiprocessing.get_all_start_methods() and alone:
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _init_worker(
+    layout: Layout,
+    settings: PublishSettings,
+    templates: Path,
+    out: Path,
+    staging: Path,
+    global_key: str,
+) -> None:
+    global _worker
+    _worker = SiteBuilder(layout, settings, Theme(templates, settings), out)
+    _worker.global_key = global_key  # the parent's, whatever the theme folder holds now
+    _worker._staging = staging
+
+
+def _render_batch(jobs: list[ArticleJob]) -> list[ArticleResult]:
+    """In a render process: the jobs' pages rendered and written (waited for) into staging."""
+    assert _worker is not None
+    results = [_worker._article_pages(job) for job in jobs]
+    _worker._wait()
+    return results

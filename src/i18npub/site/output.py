@@ -7,7 +7,9 @@ import ctypes
 import errno
 import json
 import os
+import shutil
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +78,51 @@ def _exchange(first: Path, second: Path) -> bool:
             return False
         raise OSError(code, os.strerror(code), str(second))
     return True
+
+
+_discarding: list[threading.Thread] = []
+
+
+def discard_later(folder: Path) -> None:
+    """Delete a replaced site without making the build wait: renamed to ``….old`` first (no
+    half-deleted tree under a site's or a staging folder's name), then removed by a thread.
+    The thread is not a daemon: a process that exits waits for it; a killed one leaves the
+    ``.old`` folder, which the next build beside it removes."""
+    aside = folder.with_name(folder.name.removesuffix(".new") + ".old")
+    try:
+        os.rename(folder, aside)
+    except OSError:
+        aside = folder
+    _discard(aside)
+
+
+def discard_stale(out: Path) -> None:
+    """Remove ``.old`` folders of earlier builds of ``out`` (a process killed while deleting)."""
+    prefix = f".{out.name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(out.parent):
+            if entry.name.startswith(prefix) and entry.name.endswith(".old"):
+                _discard(Path(entry.path))
+
+
+def _discard(folder: Path) -> None:
+    _discarding[:] = [thread for thread in _discarding if thread.is_alive()]
+    thread = threading.Thread(
+        target=shutil.rmtree, args=(folder, True), name="i18npub-discard", daemon=False
+    )
+    thread.start()
+    _discarding.append(thread)
+
+
+def discarding() -> int:
+    """Threads of this process deleting replaced sites now (they hold no lock: fork-safe)."""
+    return sum(thread.is_alive() for thread in _discarding)
+
+
+def wait_for_discards() -> None:
+    """Wait until the replaced sites this process is deleting are gone."""
+    for thread in list(_discarding):
+        thread.join()
 
 
 def read_manifest(out: Path) -> dict[str, Any]:
