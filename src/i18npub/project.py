@@ -49,13 +49,22 @@ from i18npub.ingest import (
 )
 from i18npub.layout import Layout
 from i18npub.lookup import sentence_count
-from i18npub.qa import Finding, check_catalog
+from i18npub.source_index import (
+    SOURCE_INDEX,
+    FileState,
+    SourceRecord,
+    file_state,
+    load_index,
+    save_index,
+    settled,
+)
 
 _log = logging.getLogger("i18npub")
 
 if TYPE_CHECKING:
     from i18npub.glossary import Glossary
     from i18npub.po import POFile
+    from i18npub.qa import Finding
     from i18npub.site import BuildReport
     from i18npub.translate import Awaiting, TranslateReport, Translator
 
@@ -201,8 +210,7 @@ class Project:
         writing the article happen under the project's ingest lock, after reading the
         articles those processes wrote, so each source gets one article.
         """
-        known = self.known_sources()
-        index = _SourceIndex(known, {article.slug for article in known.values()})
+        index = self._source_index()
         self._rebuilt = {self._template_source(slug): slug for slug in self._damaged}
         results: list[IngestResult] = []
         items = [item for source in sources for item in self._expand(str(source), results)]
@@ -211,11 +219,44 @@ class Project:
             if progress:
                 progress("ingest", done, len(items))
         self._save_drift_cache()
+        if index.dirty:
+            save_index(self.layout.state / SOURCE_INDEX, list(index.known.values()))
         return results
 
     def known_sources(self) -> dict[str, Article]:
         """The ingested articles by source label (labels stored by older versions renamed)."""
         return {self._stored_label(article.source): article for article in self.articles()}
+
+    def _source_index(self) -> _SourceIndex:
+        """Every readable article's record by source label: from the source index while the
+        article file is as recorded there, else read from the file (a damaged one is named
+        once and skipped, as by :meth:`articles`)."""
+        stored = load_index(self.layout.state / SOURCE_INDEX)
+        known: dict[str, SourceRecord] = {}
+        slugs = self.slugs()
+        dirty = set(stored) != set(slugs)
+        for slug in slugs:
+            state = file_state(self.article_path(slug))  # before reading: a later write shows
+            record = stored.get(slug)
+            if record is None or state is None or record.article != state:
+                record, dirty = self._read_record(slug, state, record), True
+            if record is not None:
+                known[self._stored_label(record.source)] = record
+        index = _SourceIndex(known, set(slugs) - self._damaged)
+        index.dirty = dirty
+        return index
+
+    def _read_record(
+        self, slug: str, state: FileState | None, old: SourceRecord | None
+    ) -> SourceRecord | None:
+        try:
+            article = self.load_article(slug)
+        except ProjectError as error:
+            self._damaged.add(slug)
+            self.warn(f"{error}; skipped (ingest its source again to rebuild it)")
+            return None
+        kept = old.source_state if old and old.source_hash == article.source_hash else None
+        return _record(article, state, kept)
 
     def _expand(self, source: str, results: list[IngestResult]) -> Iterator[str]:
         if source.lower().startswith(("http://", "https://")):
@@ -237,12 +278,10 @@ class Project:
         its root (``content/story.md``), or else the absolute path (never ``../..``)."""
         if source.lower().startswith(("http://", "https://")):
             return source
-        import os
-
         path = Path(os.path.abspath(source))
-        for candidate in (path, path.resolve()):  # the root is resolved; the path maybe not
+        for resolve in (False, True):  # the root is resolved; the path maybe not
             try:
-                return candidate.relative_to(self.root).as_posix()
+                return (path.resolve() if resolve else path).relative_to(self.root).as_posix()
             except ValueError:
                 continue
         return path.as_posix()
@@ -259,8 +298,7 @@ class Project:
         """What ``ingest`` would do with each source (``would create``, ``would update``,
         ``unchanged``, ``error``), writing nothing: the same reading, parsing and slug choice;
         a URL is not fetched (``would fetch``)."""
-        known = self.known_sources()
-        index = _SourceIndex(known, {article.slug for article in known.values()})
+        index = self._source_index()
         return [self._plan_one(str(source), index) for source in sources]
 
     def _plan_one(self, source: str, index: _SourceIndex) -> IngestResult:
@@ -272,7 +310,7 @@ class Project:
             read = self._read_source(source, label, index, timeout=0)
             if isinstance(read, IngestResult):
                 return read
-            article = self._article_from(*read, previous, index.taken)
+            article = self._article_from(read[0], read[1], previous, index.taken)
         except IngestError as error:
             return IngestResult(label, "error", message=str(error), retryable=error.retryable)
         index.taken.add(article.slug)
@@ -281,13 +319,20 @@ class Project:
 
     def _read_source(
         self, source: str, label: str, index: _SourceIndex, timeout: float
-    ) -> IngestResult | tuple[Draft, SourceDocument]:
-        """Load and parse ``source`` (slow: outside the ingest lock), or say it is unchanged."""
-        document = load_source(source, self.config.max_bytes, timeout, label)
+    ) -> IngestResult | tuple[Draft, SourceDocument, FileState | None]:
+        """Load and parse ``source`` (slow: outside the ingest lock), or say it is unchanged:
+        a source whose file state is the one recorded with its article's hash is not read."""
         previous = index.known.get(label)
+        url = source.lower().startswith(("http://", "https://"))
+        state = None if url else file_state(source)  # before reading: a later write shows
+        if previous and state and state == previous.source_state and self._current(previous, label):
+            return IngestResult(label, "unchanged", previous.slug, previous.segments)
+        document = load_source(source, self.config.max_bytes, timeout, label)
         if previous and self.is_unchanged(previous, document, label):
-            return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
-        return read_draft(document, self.config.source_language), document
+            if settled(state) and previous.source_state != state:
+                previous.source_state, index.dirty = state, True  # a stat will do next time
+            return IngestResult(label, "unchanged", previous.slug, previous.segments)
+        return read_draft(document, self.config.source_language), document, state
 
     def _ingest_one(self, source: str, index: _SourceIndex) -> IngestResult:
         label = self.source_label(source)
@@ -295,17 +340,19 @@ class Project:
             read = self._read_source(source, label, index, self.config.fetch_timeout)
             if isinstance(read, IngestResult):
                 return read
-            draft, document = read
+            draft, document, state = read
             with self._ingest_lock(index):
                 previous = index.known.get(label)  # another process may have ingested it
                 if previous and self.is_unchanged(previous, document, label):
-                    return IngestResult(label, "unchanged", previous.slug, sentence_count(previous))
+                    return IngestResult(label, "unchanged", previous.slug, previous.segments)
                 article = self._article_from(draft, document, previous, index.taken)
                 try:
                     updates = self._write(article)
                 except OSError as error:  # a full disk, a read-only folder: this source only
                     return IngestResult(label, "error", message=f"{label}: {write_error(error)}")
-                index.add(article)
+                saved = not any(update.error for update in updates)
+                article_state = file_state(self.article_path(article.slug)) if saved else None
+                index.add(_record(article, article_state, settled(state)))
         except (IngestError, LockTimeout) as error:
             return IngestResult(label, "error", message=str(error), retryable=error.retryable)
         rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file
@@ -317,14 +364,17 @@ class Project:
             result.action, result.message = "error", "; ".join(errors)
         return result
 
-    def is_unchanged(self, article: Article, document: SourceDocument, label: str) -> bool:
+    def is_unchanged(
+        self, article: Article | SourceRecord, document: SourceDocument, label: str
+    ) -> bool:
         """True if ingesting ``document`` (as ``label``) would leave ``article`` as it is:
         same source, stored under the same label, template and catalogs in step."""
-        return (
-            article.source_hash.endswith(document.digest)
-            and article.source == label  # else re-save: an older version stored ../..
-            and self._complete(article)
-        )
+        return article.source_hash.endswith(document.digest) and self._current(article, label)
+
+    def _current(self, article: Article | SourceRecord, label: str) -> bool:
+        """Stored under ``label`` (else re-save: an older version stored ../..), by this
+        version of ingest, with its template and catalogs in step."""
+        return article.source == label and self._complete(article)
 
     @contextlib.contextmanager
     def _ingest_lock(self, index: _SourceIndex) -> Iterator[None]:
@@ -337,8 +387,9 @@ class Project:
             token = os.pread(fd, 64, 0)
             if index.token is None or token != index.token:
                 for slug in sorted(set(self.slugs()) - index.seen):
+                    state = file_state(self.article_path(slug))
                     with contextlib.suppress(ProjectError):  # being rewritten: not one of ours
-                        index.add(self.load_article(slug))
+                        index.add(_record(self.load_article(slug), state))
             index.changed = False
             yield
             if index.changed:  # tell the others: an article was written
@@ -347,7 +398,7 @@ class Project:
                 os.ftruncate(fd, len(token))
             index.token, index.changed = token, False
 
-    def _complete(self, article: Article) -> bool:
+    def _complete(self, article: Article | SourceRecord) -> bool:
         """True if the article's template and catalogs exist, in step with each other."""
         from i18npub.ingest import INGEST_VERSION
 
@@ -418,7 +469,11 @@ class Project:
         return updates
 
     def _article_from(
-        self, draft: Draft, document: SourceDocument, previous: Article | None, taken: set[str]
+        self,
+        draft: Draft,
+        document: SourceDocument,
+        previous: SourceRecord | None,
+        taken: set[str],
     ) -> Article:
         damaged = self._rebuilt.get(draft.url or document.source)
         if previous:
@@ -597,6 +652,8 @@ class Project:
 
     def check(self, slugs: list[str] | None = None) -> list[Finding]:
         """QA findings over the catalogs of ``slugs`` (default: every article)."""
+        from i18npub.qa import Finding, check_catalog  # its patterns take 30 ms to compile
+
         findings: list[Finding] = []
         for slug in slugs or self.slugs():
             for language in self.config.target_languages:
@@ -630,23 +687,35 @@ class Project:
 class _SourceIndex:
     """What one ingest call knows: articles by source, slugs taken, article files read."""
 
-    known: dict[str, Article]
+    known: dict[str, SourceRecord]
     taken: set[str]
     seen: set[str] = field(default_factory=set)
     token: bytes | None = None  # the ingest lock's token when ``known`` was last in step
     changed: bool = False  # this process wrote an article since
+    dirty: bool = False  # ``known`` differs from the source index on disk
 
     def __post_init__(self) -> None:
         self.seen |= self.taken
 
-    def add(self, article: Article) -> None:
-        self.known[article.source] = article
-        self.taken.add(article.slug)
-        self.seen.add(article.slug)
-        self.changed = True
+    def add(self, record: SourceRecord) -> None:
+        self.known[record.source] = record
+        self.taken.add(record.slug)
+        self.seen.add(record.slug)
+        self.changed = self.dirty = True
+
+
+def _record(
+    article: Article, state: FileState | None, source_state: FileState | None = None
+) -> SourceRecord:
+    segments = sentence_count(article)
+    return SourceRecord(
+        article.slug, article.source, article.source_hash, segments, state, source_state
+    )
 
 
 def _error_finding(label: str, message: str) -> Finding:
+    from i18npub.qa import Finding
+
     match = re.match(r"^.*?:(\d+): (.*)$", message)
     line, text = (int(match.group(1)), match.group(2)) if match else (0, message)
     return Finding(label, line, "", "syntax", "error", text)
