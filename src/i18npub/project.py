@@ -343,15 +343,17 @@ class Project:
         self, source: str, label: str, index: _SourceIndex, timeout: float
     ) -> IngestResult | tuple[SourceDocument, FileState | None]:
         """Load ``source``, or say it is unchanged: a source whose file state is the one
-        recorded with its article's hash is not even read."""
+        recorded with its article's hash is not even read. With the document comes the
+        file's state if it may be recorded with the document's digest (see ``settled``)."""
         previous = index.known.get(label)
         url = source.lower().startswith(("http://", "https://"))
         state = None if url else file_state(source)  # before reading: a later write shows
         if previous and state and state == previous.source_state and self._current(previous, label):
             return IngestResult(label, "unchanged", previous.slug, previous.segments)
+        state = settled(state)  # (as of this stat) what may be recorded with the digest
         document = load_source(source, self.config.max_bytes, timeout, label)
         if previous and self.is_unchanged(previous, document, label):
-            if settled(state) and previous.source_state != state:
+            if state and previous.source_state != state:
                 previous.source_state, index.dirty = state, True  # a stat will do next time
             return IngestResult(label, "unchanged", previous.slug, previous.segments)
         return document, state
@@ -437,7 +439,7 @@ class Project:
                     return IngestResult(label, "error", message=f"{label}: {write_error(error)}")
                 saved = not any(update.error for update in updates)
                 article_state = file_state(self.article_path(article.slug)) if saved else None
-                index.add(_record(article, article_state, settled(state)))
+                index.add(_record(article, article_state, state))
         except (IngestError, LockTimeout) as error:
             return IngestResult(label, "error", message=str(error), retryable=error.retryable)
         rebuilt = article.slug in self._rebuilt.values()  # over its damaged article file

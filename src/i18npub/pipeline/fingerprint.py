@@ -104,11 +104,12 @@ class FileHashes:
         if state is not None and isinstance(cached, list) and cached[:4] == list(state):
             self._used[key] = cached
             return str(cached[4])
+        trusted = settled(state)  # as of the stat, before reading
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except FileNotFoundError:
             return None
-        if settled(state) and file_state(path) == state:  # not written while read
+        if trusted and file_state(path) == state:  # not written while read
             self._used[key] = [*state, digest]  # type: ignore[misc]
         return digest
 
