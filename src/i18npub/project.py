@@ -601,7 +601,7 @@ class Project:
         for update in updates:  # merged from the template: in step, no need to parse it again
             if update.data is not None:
                 self._drift_cache_for().record(
-                    update.path, self.template_path(article.slug), update.data
+                    update.path, self.template_path(article.slug), update.data, template
                 )
         return updates
 
