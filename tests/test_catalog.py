@@ -239,3 +239,28 @@ def test_same_text_in_two_roles_gets_msgctxt(project: Project, tmp_path: Path) -
         (None, "The rest follows."),
         ("body", "Background"),
     ]
+
+
+def test_a_saved_catalog_is_checked_against_its_unchanged_template_without_parsing_it(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import i18npub.catalog
+
+    (project.path("content") / "a.md").write_text(
+        "# A story\n\nThe council met. It was long.\n", encoding="utf-8"
+    )
+    project.ingest([project.path("content")])
+    catalog = project.catalog_path("a-story", "zh_CN")
+    template = project.template_path("a-story")
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace('msgstr ""\n', 'msgstr "x"\n', 1), encoding="utf-8")
+    parsed: list[Path] = []
+    read = i18npub.catalog.read_catalog
+    monkeypatch.setattr(i18npub.catalog, "read_catalog", lambda p: parsed.append(p) or read(p))
+    assert Project.open(project.root)._drift("a-story", "zh_CN") == (0, 0)
+    assert template not in parsed and catalog in parsed
+    # a catalog that lost a sentence is still out of step, counted against the template
+    cut = text.index('msgid "It was long."')
+    catalog.write_text(text[: text.rindex("\n\n", 0, cut)] + "\n", encoding="utf-8")
+    assert Project.open(project.root)._drift("a-story", "zh_CN") == (1, 0)
+    assert template in parsed

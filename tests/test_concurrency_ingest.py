@@ -2,7 +2,8 @@
 
 Each trial starts two real processes that wait at a common start line, then ingest the
 same 30 new sources (some with the same title, so slugs collide on purpose).
-``I18NPUB_CONCURRENCY_TRIALS`` sets the number of trials (default 6).
+``I18NPUB_CONCURRENCY_TRIALS`` sets the number of trials (default 6). Each process ingests
+alone or, as from ``PARALLEL_MIN`` sources, with worker processes parsing ahead.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ SOURCES = 30
 _INGEST = """
 import json, os, sys, time
 from pathlib import Path
+import i18npub.project
 from i18npub.project import Project
 
-root, inbox, go = sys.argv[1:4]
+root, inbox, go, parallel_min = sys.argv[1:5]
+i18npub.project.PARALLEL_MIN = int(parallel_min)
 project = Project.open(root)
 Path(go + f".{os.getpid()}").touch()  # ready
 while not os.path.exists(go):
@@ -47,10 +50,10 @@ def _sources(inbox: Path, trial: int) -> None:
         (inbox / f"s{number:02d}.md").write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
 
 
-def _race(root: Path, inbox: Path) -> list[list[list[str]]]:
+def _race(root: Path, inbox: Path, parallel_min: int) -> list[list[list[str]]]:
     go = root / "go"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(REPO)])}
-    command = [sys.executable, "-c", _INGEST, str(root), str(inbox), str(go)]
+    command = [sys.executable, "-c", _INGEST, str(root), str(inbox), str(go), str(parallel_min)]
     processes = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
@@ -68,14 +71,15 @@ def _race(root: Path, inbox: Path) -> list[list[list[str]]]:
     return outputs
 
 
-def test_two_ingests_at_once_make_one_article_per_source(tmp_path: Path) -> None:
+@pytest.mark.parametrize("parallel_min", [10**9, 2], ids=["one-process", "worker-processes"])
+def test_two_ingests_at_once_make_one_article_per_source(tmp_path: Path, parallel_min: int) -> None:
     extra, both = 0, 0
     for trial in range(TRIALS):
         root = tmp_path / f"t{trial}"
         Project.init(root, title="Race")
         inbox = root / "inbox"
         _sources(inbox, trial)
-        outputs = _race(root, inbox)
+        outputs = _race(root, inbox, parallel_min)
         for results in outputs:
             errors = [r for r in results if r[1] not in ("created", "updated", "unchanged")]
             assert not errors, errors

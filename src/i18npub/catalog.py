@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -26,7 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from i18npub.article import Article, Block, Segment
 from i18npub.errors import I18npubError
@@ -489,20 +490,34 @@ def template_drift(catalog: POFile, template: POFile) -> tuple[int, int]:
 
     Not 0 after a catalog was saved from an editor buffer opened before the last merge.
     """
-    active = {entry_key(e) for e in catalog.entries if e.msgid and not e.obsolete}
+    active = _active_keys(catalog)
     wanted = {entry_key(e) for e in template.entries if e.msgid}
     return len(wanted - active), len(active - wanted)
+
+
+def _active_keys(catalog: POFile) -> set[Key]:
+    return {entry_key(e) for e in catalog.entries if e.msgid and not e.obsolete}
+
+
+def _keys_digest(keys: set[Key]) -> str:
+    """A digest of a set of sentence keys (equal digests: equal sets)."""
+    rows = sorted([context is None, context or "", msgid] for context, msgid in keys)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 class DriftCache:
     """Pairs of catalog and template file states already found in step (``template_drift``),
     so that files nobody touched since are not parsed again. Kept in a JSON file; a file's
     state is its inode, size, mtime and ctime (any write or replacement changes ctime).
+
+    With them, under ``template:<path>``, each template's state and a digest of its
+    sentence keys: a catalog saved by a translator is then checked against its unchanged
+    template without parsing the template again.
     """
 
     def __init__(self, path: Path, root: Path) -> None:
         self.path, self.root = path, root
-        self._known: dict[str, list[int]] | None = None
+        self._known: dict[str, list[Any]] | None = None
         self._dirty = False
 
     def drift(
@@ -514,18 +529,35 @@ class DriftCache:
         known = self._load()
         if known.get(key) == state:
             return 0, 0
-        template = read_catalog(template_path)
-        drift = template_drift(catalog or read_catalog(catalog_path), template)
-        if not any(drift):
+        catalog = catalog or read_catalog(catalog_path)
+        active = _active_keys(catalog)
+        template_key = "template:" + self._key(template_path)
+        if known.get(template_key) == [*state[4:], _keys_digest(active)]:
             known[key], self._dirty = state, True
+            return 0, 0
+        wanted = {entry_key(e) for e in read_catalog(template_path).entries if e.msgid}
+        known[template_key] = [*state[4:], _keys_digest(wanted)]
+        drift = len(wanted - active), len(active - wanted)  # as template_drift counts
+        if not any(drift):
+            known[key] = state
+        self._dirty = True
         return drift
 
-    def record(self, catalog_path: Path, template_path: Path, data: bytes) -> None:
-        """Remember the catalog as in step if it still holds ``data`` (a merge's result)."""
+    def record(
+        self, catalog_path: Path, template_path: Path, data: bytes, template: POFile
+    ) -> None:
+        """Remember the catalog as in step if it still holds ``data`` (a merge's result from
+        ``template``, the file at ``template_path``)."""
         try:
             state = _file_state(catalog_path) + _file_state(template_path)
             if catalog_path.read_bytes() == data:  # read after the state: that state is ours
-                self._load()[self._key(catalog_path)] = state
+                known = self._load()
+                known[self._key(catalog_path)] = state
+                wanted = {entry_key(e) for e in template.entries if e.msgid}
+                known["template:" + self._key(template_path)] = [
+                    *state[4:],
+                    _keys_digest(wanted),
+                ]
                 self._dirty = True
         except OSError:
             pass
@@ -539,7 +571,7 @@ class DriftCache:
                 atomic_write_text(self.path, json.dumps(self._known), durable=False)
             self._dirty = False
 
-    def _load(self) -> dict[str, list[int]]:
+    def _load(self) -> dict[str, list[Any]]:
         if self._known is None:
             try:
                 known = json.loads(self.path.read_text(encoding="utf-8"))

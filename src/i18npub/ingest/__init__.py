@@ -15,7 +15,14 @@ from i18npub.article import PLACEHOLDER_RE, Article, Block, Inline, Segment
 from i18npub.ingest.base import Draft, IngestError, RawBlock
 from i18npub.segment import split_sentences
 
-__all__ = ["IngestError", "SourceDocument", "draft_to_article", "iter_sources", "load_source"]
+__all__ = [
+    "IngestError",
+    "SourceDocument",
+    "draft_to_article",
+    "iter_sources",
+    "load_source",
+    "parse_document",
+]
 
 # Bump when reading or segmentation changes, so re-ingest refreshes every article.
 INGEST_VERSION = "1"
@@ -217,6 +224,19 @@ def draft_to_article(draft: Draft, slug: str, source: str, digest: str) -> Artic
         url=draft.url,
         byline=draft.byline,
     )
+
+
+def parse_document(
+    document: SourceDocument, language: str | None = None
+) -> tuple[Draft, Article] | IngestError:
+    """``read_draft`` and ``draft_to_article`` under no slug yet: the part of ingesting a
+    source that reads no file and writes none (a worker process runs it). An IngestError
+    is returned, not raised."""
+    try:
+        draft = read_draft(document, language)
+    except IngestError as error:
+        return error
+    return draft, draft_to_article(draft, "", document.source, document.digest)
 
 
 def _segment_block(raw: RawBlock) -> Block:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from i18npub.po.directives import UNPROTECTED, directive_insides
@@ -29,6 +29,17 @@ class _Sample:
     value: str
     protected: frozenset[int]  # (for the GNU layout)
     lines: list[str]
+    laid_out: dict[tuple[Layout, int], list[str]] = field(default_factory=dict)
+
+    def layout(self, layout: Layout, width: int) -> list[str]:
+        """The field laid out by ``layout`` at ``width`` (computed once: the default widths
+        are tried by :func:`_informative` and again by :func:`_votes`)."""
+        lines = self.laid_out.get((layout, width))
+        if lines is None:
+            protected = self.protected if layout == "gnu" else UNPROTECTED
+            lines = string_lines(self.prefix, self.name, self.value, layout, width, protected)
+            self.laid_out[(layout, width)] = lines
+        return lines
 
 
 def detect_style(entries: Iterable[POEntry], header: POEntry | None, hash_space: bool) -> WrapStyle:
@@ -115,14 +126,7 @@ def _informative(sample: _Sample) -> int:
     """1 if the layouts at their default widths disagree on this field."""
     first = None
     for layout in _LAYOUTS:
-        lines = string_lines(
-            sample.prefix,
-            sample.name,
-            sample.value,
-            layout,
-            DEFAULT_WIDTH[layout],
-            sample.protected if layout == "gnu" else UNPROTECTED,
-        )
+        lines = sample.layout(layout, DEFAULT_WIDTH[layout])
         if first is None:
             first = lines
         elif lines != first:
@@ -170,11 +174,8 @@ def _votes(
     """How many samples each (layout, width) reproduces."""
     votes = dict.fromkeys(candidates, 0)
     for layout, width in candidates:
-        protected_by = layout == "gnu"
         for sample in samples:
-            protected = sample.protected if protected_by else UNPROTECTED
-            lines = string_lines(sample.prefix, sample.name, sample.value, layout, width, protected)
-            votes[(layout, width)] += lines == sample.lines
+            votes[(layout, width)] += sample.layout(layout, width) == sample.lines
     return votes
 
 

@@ -315,13 +315,21 @@ def _babel_escape(text: str) -> str:
     )
 
 
+_BABEL_SPECIAL_RE = re.compile(r'[\\\t\r\n"]')
+
+
+def _babel_length(text: str) -> int:
+    """``len(_babel_escape(text))`` (most chunks have nothing to escape)."""
+    return len(text) if _BABEL_SPECIAL_RE.search(text) is None else len(_babel_escape(text))
+
+
 def _babel_lines(prefix: str, name: str, value: str, width: int) -> list[str]:
     """Babel's ``normalize()``: chunks (words, spaces, hyphenated parts) packed while the
     escaped line stays under ``width`` code points, a long chunk alone on its line."""
     extra = len(prefix)
     lines: list[str] = []
     for line in value.splitlines(True):
-        if len(_babel_escape(line)) + 2 + extra <= width:
+        if _babel_length(line) + 2 + extra <= width:
             lines.append(line)
             continue
         chunks = _BABEL_SEP_RE.split(line)
@@ -330,7 +338,7 @@ def _babel_lines(prefix: str, name: str, value: str, width: int) -> list[str]:
             buf: list[str] = []
             size = 2
             while chunks:
-                length = len(_babel_escape(chunks[-1])) + extra
+                length = _babel_length(chunks[-1]) + extra
                 if size + length < width:
                     buf.append(chunks.pop())
                     size += length

@@ -49,29 +49,64 @@ The modules, lowest first: :mod:`~i18npub.translate.tokens` (protection, chunkin
 :mod:`~i18npub.translate.scheduler` and :mod:`~i18npub.translate.translator`.
 """
 
-from i18npub.translate.cache import Cache, CacheScope
-from i18npub.translate.guard import (
-    Budget,
-    BudgetReached,
-    Cancelled,
-    EngineSkipped,
-    Policy,
-    SharedBudget,
-    TranslateError,
-)
-from i18npub.translate.rejections import Rejections
-from i18npub.translate.report import EngineRun, Interrupted, LanguageRun, TranslateReport
-from i18npub.translate.state import Awaiting, TranslateState
-from i18npub.translate.tokens import (
-    TOKEN_RE,
-    PlaceholderMismatch,
-    Protected,
-    join_pieces,
-    protect,
-    restore,
-    split_text,
-)
-from i18npub.translate.translator import Translator
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from i18npub.translate.cache import Cache, CacheScope
+    from i18npub.translate.guard import (
+        Budget,
+        BudgetReached,
+        Cancelled,
+        EngineSkipped,
+        Policy,
+        SharedBudget,
+        TranslateError,
+    )
+    from i18npub.translate.rejections import Rejections
+    from i18npub.translate.report import EngineRun, Interrupted, LanguageRun, TranslateReport
+    from i18npub.translate.state import Awaiting, TranslateState
+    from i18npub.translate.tokens import (
+        TOKEN_RE,
+        PlaceholderMismatch,
+        Protected,
+        join_pieces,
+        protect,
+        restore,
+        split_text,
+    )
+    from i18npub.translate.translator import Translator
+
+# Each name is imported from its module when first used (PEP 562): ``i18npub status`` needs
+# only ``Awaiting``, not the translator (which loads the segmenter behind the risk score).
+_HOMES = {
+    "Cache": "cache",
+    "CacheScope": "cache",
+    "Budget": "guard",
+    "BudgetReached": "guard",
+    "Cancelled": "guard",
+    "EngineSkipped": "guard",
+    "Policy": "guard",
+    "SharedBudget": "guard",
+    "TranslateError": "guard",
+    "Rejections": "rejections",
+    "EngineRun": "report",
+    "Interrupted": "report",
+    "LanguageRun": "report",
+    "TranslateReport": "report",
+    "Awaiting": "state",
+    "TranslateState": "state",
+    "TOKEN_RE": "tokens",
+    "PlaceholderMismatch": "tokens",
+    "Protected": "tokens",
+    "join_pieces": "tokens",
+    "protect": "tokens",
+    "restore": "tokens",
+    "split_text": "tokens",
+    "Translator": "translator",
+}
 
 __all__ = [
     "TOKEN_RE",
@@ -99,3 +134,12 @@ __all__ = [
     "restore",
     "split_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'i18npub.translate' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"i18npub.translate.{home}"), name)
+    globals()[name] = value
+    return value
