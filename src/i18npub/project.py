@@ -254,7 +254,7 @@ class Project:
                 record, dirty = self._read_record(slug, state, record), True
             if record is not None:
                 known[self._stored_label(record.source)] = record
-        index = _SourceIndex(known, set(slugs) - self._damaged)
+        index = _SourceIndex(known, {record.slug for record in known.values()})
         index.dirty = dirty
         return index
 
@@ -378,7 +378,8 @@ class Project:
         context = multiprocessing.get_context("fork")  # (only when no other thread runs)
         queue: deque[tuple[str, IngestResult | Future[Any], SourceDocument | None, Any]]
         queue = deque()
-        with ProcessPoolExecutor(PARALLEL_WORKERS, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(PARALLEL_WORKERS, mp_context=context)
+        try:
             for item in items:
                 label = self.source_label(item)
                 try:
@@ -396,6 +397,8 @@ class Project:
                     yield self._store_parsed(*queue.popleft(), index)
             while queue:
                 yield self._store_parsed(*queue.popleft(), index)
+        finally:  # (an interrupt: drop the sources not parsed yet)
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _store_parsed(
         self,
