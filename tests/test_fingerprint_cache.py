@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import i18npub.fsutil
 import i18npub.source_index
 from i18npub import pipeline
 from i18npub.pipeline.fingerprint import FILE_HASHES, _feed
@@ -17,7 +18,7 @@ from i18npub.project import STATE_DIR, Project
 
 @pytest.fixture
 def site(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
-    monkeypatch.setattr(i18npub.source_index, "RACY_NS", 0)  # believe states at once
+    monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 0)  # believe states at once
     for number in range(2):
         story = f"# Story {number}\n\nThe council met on day {number}.\n"
         (project.path("content") / f"s{number}.md").write_text(story, encoding="utf-8")
@@ -76,7 +77,7 @@ def test_a_damaged_hash_cache_is_hashed_anew(site: Project, damage: str) -> None
 def test_a_recently_written_file_is_hashed_every_time(
     site: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(i18npub.source_index, "RACY_NS", 10**18)  # everything is recent
+    monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 10**18)  # everything is recent
     first = pipeline.content_fingerprint(site)
     cache = site.root / STATE_DIR / FILE_HASHES
     assert not cache.exists() or cache.read_text(encoding="utf-8").strip() == "{}"

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import i18npub.fsutil
 import i18npub.site.build as site_build
 import i18npub.site.inputs as site_inputs
 from i18npub.project import Project
@@ -54,7 +55,7 @@ def _same_size_edit(path: Path, old: str, new: str, keep_mtime: bool) -> None:
 def test_an_unchanged_input_costs_a_stat_and_a_changed_one_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(site_inputs, "RACY_NS", 0)
+    monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 0)
     path = tmp_path / "story.po"
     path.write_text('msgid "a"\nmsgstr "甲"\n', encoding="utf-8")
     first = InputIndex()
@@ -83,7 +84,7 @@ def test_a_file_changed_just_before_it_was_read_is_read_again_next_time(tmp_path
 def test_a_catalog_edit_that_keeps_its_size_is_published(
     proj: Project, monkeypatch: pytest.MonkeyPatch, keep_mtime: bool
 ) -> None:
-    monkeypatch.setattr(site_inputs, "RACY_NS", 0)  # record stats although the files are new
+    monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 0)  # record stats although the files are new
     build_site(proj.layout, proj.config.publish)
     edit_catalog(proj, "library-open-data", set_msgstr("每行有五个字段。"), "Each row has")
     time.sleep(0.02)
@@ -100,7 +101,7 @@ def test_a_catalog_edit_that_keeps_its_size_is_published(
 def test_a_build_without_changes_reads_no_article_or_catalog(
     proj: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(site_inputs, "RACY_NS", 0)
+    monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 0)
     build_site(proj.layout, proj.config.publish)
 
     def no_reading(path: str) -> tuple[bytes, os.stat_result]:

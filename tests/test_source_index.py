@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+import i18npub.fsutil
 import i18npub.project
 import i18npub.source_index
+from i18npub.fsutil import RACY_NS
 from i18npub.project import Project
-from i18npub.source_index import RACY_NS, SOURCE_INDEX, load_index
+from i18npub.source_index import SOURCE_INDEX, load_index
 
 OLD_NS = time.time_ns() - 10 * RACY_NS
 
@@ -24,7 +26,7 @@ OLD_NS = time.time_ns() - 10 * RACY_NS
 def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Believe a source's state as soon as it is read (else only once it is 2 s old: its
     ctime, which ``os.utime`` cannot set back, would have to be)."""
-    monkeypatch.setattr(i18npub.source_index, "RACY_NS", 0)
+    monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 0)
 
 
 def _write(path: Path, text: str, mtime_ns: int | None = None) -> None:
@@ -78,7 +80,7 @@ def test_an_edited_source_of_the_same_size_is_ingested_again(
     project: Project, restore_mtime: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if restore_mtime:  # its state was believed: the edit shows in its ctime
-        monkeypatch.setattr(i18npub.source_index, "RACY_NS", 0)
+        monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 0)
     inbox = _sources(project, 1)
     _write(inbox / "s0.md", "# Story 0\n\nThe council met on day 0.\n", OLD_NS)
     source = inbox / "s0.md"

@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from i18npub.article import Article, Block, Segment
 from i18npub.errors import I18npubError
-from i18npub.fsutil import LockTimeout, atomic_write_text, recover, replace_if_unchanged
+from i18npub.fsutil import (
+    LockTimeout,
+    atomic_write_text,
+    recover,
+    replace_if_unchanged,
+    stat_state,
+)
 from i18npub.lookup import (
     ArticleKeys,
     EntryState,
@@ -582,8 +588,7 @@ class DriftCache:
 
 
 def _file_state(path: Path) -> list[int]:
-    stat = os.stat(path)
-    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+    return list(stat_state(os.stat(path)))  # raises for a missing file
 
 
 def drift_message(missing: int, extra: int) -> str:

@@ -27,6 +27,34 @@ LEGACY_MARKER = ".i18npub-swaps"
 _LEGACY_ASIDE_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.\d+\.old$")
 
 
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within one timestamp tick
+FileState = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
+
+
+def stat_state(info: os.stat_result) -> FileState:
+    """What tells a file's versions apart without reading it: any write or replacement
+    changes ctime, which no tool can set back."""
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def file_state(path: str | Path) -> FileState | None:
+    """A file's :data:`FileState`, or None if it cannot be stat'ed."""
+    try:
+        return stat_state(os.stat(path))
+    except (OSError, ValueError):
+        return None
+
+
+def settled(state: FileState | None, now_ns: int | None = None) -> FileState | None:
+    """``state`` if the file has not changed for :data:`RACY_NS`, else None: a file written
+    twice in one timestamp tick keeps its state (git's "racily clean" case), so a cache may
+    record a state only once it is settled."""
+    if state is None:
+        return None
+    now = time.time_ns() if now_ns is None else now_ns
+    return state if max(state[2], state[3]) < now - RACY_NS else None
+
+
 class UnsafePathError(I18npubError, ValueError):
     """A path that would leave the folder it must stay in."""
 

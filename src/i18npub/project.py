@@ -32,11 +32,14 @@ from i18npub.config import CONFIG_NAME, DEFAULT_CONFIG, Config
 from i18npub.errors import I18npubError
 from i18npub.fsutil import (
     STATE_DIR,
+    FileState,
     LockTimeout,
     atomic_write_text,
     ensure_inside,
+    file_state,
     locked,
     restore_orphans,
+    settled,
 )
 from i18npub.ingest import (
     Draft,
@@ -50,15 +53,7 @@ from i18npub.ingest import (
 )
 from i18npub.layout import Layout
 from i18npub.lookup import sentence_count
-from i18npub.source_index import (
-    SOURCE_INDEX,
-    FileState,
-    SourceRecord,
-    file_state,
-    load_index,
-    save_index,
-    settled,
-)
+from i18npub.source_index import SOURCE_INDEX, SourceRecord, load_index, save_index
 
 _log = logging.getLogger("i18npub")
 

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from i18npub.fsutil import atomic_write_text
+from i18npub.fsutil import FileState, atomic_write_text
 
 SOURCE_INDEX = "sources.json"  # in the state folder
 INDEX_VERSION = 1
-RACY_NS = 2_000_000_000  # a source changed this recently may change again unseen
-FileState = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
 
 
 @dataclass
@@ -37,23 +33,6 @@ class SourceRecord:
     segments: int  # its distinct sentences (``sentence_count``)
     article: FileState | None  # the article file's state when read or written (None: unsaved)
     source_state: FileState | None = None  # the source file's, when it had ``source_hash``
-
-
-def file_state(path: str | Path) -> FileState | None:
-    """A file's (inode, size, mtime_ns, ctime_ns), or None if it cannot be stat'ed."""
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
-def settled(state: FileState | None, now_ns: int | None = None) -> FileState | None:
-    """``state`` if the file has not changed for :data:`RACY_NS`, else None (hash it then)."""
-    if state is None:
-        return None
-    now = time.time_ns() if now_ns is None else now_ns
-    return state if max(state[2], state[3]) < now - RACY_NS else None
 
 
 def load_index(path: Path) -> dict[str, SourceRecord]:

@@ -9,9 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from i18npub.fsutil import atomic_write_text
+from i18npub.fsutil import atomic_write_text, file_state, settled
 from i18npub.project import STATE_DIR
-from i18npub.source_index import file_state, settled
 
 if TYPE_CHECKING:
     from i18npub.project import Project
@@ -82,7 +81,7 @@ class FileHashes:
     when it was hashed, so that a file nobody touched since is not read again.
 
     Any write or replacement changes a file's ctime, which no tool can set back; a state
-    is kept only once the file is :data:`~i18npub.source_index.RACY_NS` old (two writes in
+    is kept only once the file is :data:`~i18npub.fsutil.RACY_NS` old (two writes in
     one timestamp tick keep the state). A cache: a missing or damaged file means hashing
     everything once more.
     """

@@ -4,9 +4,10 @@ The project's state folder (``.i18npub/site-inputs.json``, not the published sit
 paths and inode numbers) records, per input file, its stat (size, ``mtime_ns``, inode, ``ctime_ns``)
 with the hash of its content. A later build that finds the same stat takes the recorded hash
 and does not open the file; any other stat (an edit, even one that keeps the size; a file
-replaced by a rename; ``touch``) makes it read and hash the file again. A file changed within
-:data:`RACY_NS` of being read may change again within the same timestamp tick, so its stat is
-not recorded and the next build hashes it again (git's "racily clean" rule).
+replaced by a rename; ``touch``) makes it read and hash the file again. A file changed
+within :data:`~i18npub.fsutil.RACY_NS` of being read may change again within the same
+timestamp tick, so its stat is not recorded and the next build hashes it again
+(``fsutil.settled``).
 """
 
 from __future__ import annotations
@@ -15,17 +16,13 @@ import contextlib
 import hashlib
 import json
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from i18npub.fsutil import atomic_write_text
+from i18npub.fsutil import atomic_write_text, settled, stat_state
 
 INDEX_NAME = "site-inputs.json"
-RACY_NS = 2_000_000_000  # coarser than any file system's timestamp granularity (FAT: 2 s)
 NO_CATALOG = "-"
-
-Stamp = list[int]  # size, mtime_ns, inode, ctime_ns
 
 
 def content_hash(*parts: bytes | str) -> str:
@@ -86,7 +83,7 @@ class InputIndex:
         except FileNotFoundError:
             return None
         old = self.recorded.get(path)
-        if isinstance(old, list) and len(old) == 5 and old[:4] == _stamp(info):
+        if isinstance(old, list) and len(old) == 5 and old[:4] == list(stat_state(info)):
             self.records[path] = old
             return str(old[4])
         data, info = read_with_stat(path)
@@ -97,10 +94,11 @@ class InputIndex:
 
     def note(self, path: str, digest: str, info: os.stat_result | None) -> None:
         """Record ``digest`` for ``path`` with the stat it was read under (none if racy)."""
-        if info is None or info.st_ctime_ns > time.time_ns() - RACY_NS:
+        state = settled(stat_state(info)) if info is not None else None
+        if state is None:
             self.records[path] = [None, None, None, None, digest]
         else:
-            self.records[path] = [*_stamp(info), digest]
+            self.records[path] = [*state, digest]
 
     def forget(self, path: str, digest: str | None) -> None:
         """``path`` was found with other content than hashed at first: record no stat."""
@@ -115,7 +113,3 @@ def read_with_stat(path: str) -> tuple[bytes, os.stat_result]:
     with open(path, "rb") as handle:
         info = os.fstat(handle.fileno())
         return handle.read(), info
-
-
-def _stamp(info: os.stat_result) -> Stamp:
-    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
