@@ -101,19 +101,22 @@ def test_status_in_a_pipe_is_aligned_text_and_tsv(newsroom: Project) -> None:
     assert plain.returncode == 0
     lines = plain.stdout.splitlines()
     assert "\x1b" not in plain.stdout and "━" not in plain.stdout and "│" not in plain.stdout
-    header = lines[0]
-    assert header.split()[:4] == ["article", "segments", "zh_CN", "approved"]
+    header = lines[0].split()
+    assert header == ["segs", "zh_CN:appr", "mach", "outd", "untr", "obs", "%appr", "article"]
     expected = {a["slug"]: a for a in json_status(newsroom)["articles"]}
-    widths = {len(line) for line in lines[: len(expected) + 2]}
-    assert len(widths) == 1, lines  # aligned: numbers right-justified to one width
+    table = lines[: len(expected) + 2]
+    starts = {re.match(r"(\s*\S+){7}", line).end() for line in table}  # type: ignore[union-attr]
+    assert len(starts) == 1, lines  # aligned: the numbers right-justified, the article after
+    assert starts.pop() + 2 + 32 <= 80, lines  # a slug of up to 32 characters fits in 80
     for line in lines[1 : len(expected) + 1]:
-        slug, segments, approved, machine, outdated, untranslated, obsolete, percent = line.split()
+        segments, approved, machine, outdated, untranslated, obsolete, percent, slug = line.split()
         state = expected[slug]["languages"]["zh_CN"]
         assert (int(segments), int(untranslated)) == (
             expected[slug]["segments"],
             state["untranslated"],
         )
         assert (approved, machine, outdated, obsolete, percent) == ("0", "0", "0", "0", "0.0")
+    assert lines[len(expected) + 1].endswith(f"({len(expected)} articles)")
     tsv = run_cli("-p", str(newsroom.root), "status", "--tsv").stdout.splitlines()
     assert tsv[0].split("\t")[:3] == ["article", "segments", "zh_CN approved"]
     assert all(len(line.split("\t")) == 8 for line in tsv[: len(expected) + 2])

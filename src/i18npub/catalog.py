@@ -15,11 +15,7 @@ text returns, unless a newer translation of the same or a trivially equal text i
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
-import json
-import os
 import random
 import re
 import time
@@ -27,7 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment
 from i18npub.errors import I18npubError
@@ -36,7 +32,6 @@ from i18npub.fsutil import (
     atomic_write_text,
     recover,
     replace_if_unchanged,
-    stat_state,
 )
 from i18npub.lookup import (
     ArticleKeys,
@@ -488,117 +483,6 @@ def update_catalog(path: Path, template: POFile, language: str, title: str) -> C
     except CatalogError as error:
         update.error = str(error)
     return update
-
-
-def template_drift(catalog: POFile, template: POFile) -> tuple[int, int]:
-    """``(missing, extra)``: template sentences the catalog lacks, and active entries the
-    template no longer has; both 0 when the catalog is in step with its template.
-
-    Not 0 after a catalog was saved from an editor buffer opened before the last merge.
-    """
-    active = _active_keys(catalog)
-    wanted = {entry_key(e) for e in template.entries if e.msgid}
-    return len(wanted - active), len(active - wanted)
-
-
-def _active_keys(catalog: POFile) -> set[Key]:
-    return {entry_key(e) for e in catalog.entries if e.msgid and not e.obsolete}
-
-
-def _keys_digest(keys: set[Key]) -> str:
-    """A digest of a set of sentence keys (equal digests: equal sets)."""
-    rows = sorted([context is None, context or "", msgid] for context, msgid in keys)
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-class DriftCache:
-    """Pairs of catalog and template file states already found in step (``template_drift``),
-    so that files nobody touched since are not parsed again. Kept in a JSON file; a file's
-    state is its inode, size, mtime and ctime (any write or replacement changes ctime).
-
-    With them, under ``template:<path>``, each template's state and a digest of its
-    sentence keys: a catalog saved by a translator is then checked against its unchanged
-    template without parsing the template again.
-    """
-
-    def __init__(self, path: Path, root: Path) -> None:
-        self.path, self.root = path, root
-        self._known: dict[str, list[Any]] | None = None
-        self._dirty = False
-
-    def drift(
-        self, catalog_path: Path, template_path: Path, catalog: POFile | None = None
-    ) -> tuple[int, int]:
-        """``template_drift`` of the two files (FileNotFoundError / CatalogError as read)."""
-        key = self._key(catalog_path)
-        state = _file_state(catalog_path) + _file_state(template_path)  # before reading
-        known = self._load()
-        if known.get(key) == state:
-            return 0, 0
-        catalog = catalog or read_catalog(catalog_path)
-        active = _active_keys(catalog)
-        template_key = "template:" + self._key(template_path)
-        if known.get(template_key) == [*state[4:], _keys_digest(active)]:
-            known[key], self._dirty = state, True
-            return 0, 0
-        wanted = {entry_key(e) for e in read_catalog(template_path).entries if e.msgid}
-        known[template_key] = [*state[4:], _keys_digest(wanted)]
-        drift = len(wanted - active), len(active - wanted)  # as template_drift counts
-        if not any(drift):
-            known[key] = state
-        self._dirty = True
-        return drift
-
-    def record(
-        self, catalog_path: Path, template_path: Path, data: bytes, template: POFile
-    ) -> None:
-        """Remember the catalog as in step if it still holds ``data`` (a merge's result from
-        ``template``, the file at ``template_path``)."""
-        try:
-            state = _file_state(catalog_path) + _file_state(template_path)
-            if catalog_path.read_bytes() == data:  # read after the state: that state is ours
-                known = self._load()
-                known[self._key(catalog_path)] = state
-                wanted = {entry_key(e) for e in template.entries if e.msgid}
-                known["template:" + self._key(template_path)] = [
-                    *state[4:],
-                    _keys_digest(wanted),
-                ]
-                self._dirty = True
-        except OSError:
-            pass
-
-    def _key(self, catalog_path: Path) -> str:
-        return os.path.relpath(catalog_path, self.root).replace(os.sep, "/")
-
-    def save(self) -> None:
-        if self._dirty and self._known is not None:
-            with contextlib.suppress(OSError):  # only a cache
-                atomic_write_text(self.path, json.dumps(self._known), durable=False)
-            self._dirty = False
-
-    def _load(self) -> dict[str, list[Any]]:
-        if self._known is None:
-            try:
-                known = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                known = {}
-            self._known = known if isinstance(known, dict) else {}
-        return self._known
-
-
-def _file_state(path: Path) -> list[int]:
-    return list(stat_state(os.stat(path)))  # raises for a missing file
-
-
-def drift_message(missing: int, extra: int) -> str:
-    """One line for a catalog out of step with its template (see ``template_drift``)."""
-    parts = [f"{missing} sentence(s) of the article missing"] if missing else []
-    parts += [f"{extra} removed sentence(s) still active"] if extra else []
-    return (
-        f"{' and '.join(parts)} (saved from a copy older than the last ingest?);"
-        " run `i18npub ingest` to merge it again"
-    )
 
 
 # Statistics ------------------------------------------------------------------

@@ -221,7 +221,8 @@ def status(
 ) -> None:
     """Articles, segment counts, and why sentences wait.
 
-    A table that fits the terminal; aligned plain text when piped (or --tsv, --json).
+    A table that fits the terminal; when piped, aligned text with short headers and the
+    article last (or --tsv with full headers, or --json).
     """
     report = _open().status()
     if as_json:
@@ -257,10 +258,13 @@ def _print_status(report: dict, style: str | None = None) -> None:
     style = style or ("table" if sys.stdout.isatty() else "plain")
     if style == "table":
         _print_rich_status(languages, rows, total)
-    else:
+    elif style == "tsv":
         header = ["article", "segments"]
         header += [f"{lang} {column[1]}" for lang in languages for column in STATE_COLUMNS]
-        _print_plain_table([header, *rows, total], "\t" if style == "tsv" else None)
+        for row in [header, *rows, total]:
+            typer.echo("\t".join(row))
+    else:
+        _print_plain_table(languages, [*rows, total])
     for row in report["articles"]:
         for state in row["languages"].values():
             if "error" in state:
@@ -270,18 +274,18 @@ def _print_status(report: dict, style: str | None = None) -> None:
     _print_awaiting(report.get("machine_translation", {}))
 
 
-def _print_plain_table(rows: list[list[str]], separator: str | None) -> None:
-    """Columns separated by ``separator``, or aligned with two spaces (numbers right)."""
-    if separator:
-        for row in rows:
-            typer.echo(separator.join(row))
-        return
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        typer.echo("  ".join(cells).rstrip())
+def _print_plain_table(languages: list[str], rows: list[list[str]]) -> None:
+    """Aligned text for pagers and scripts: short headers (``zh_CN:appr`` opens a language's
+    columns), numbers right-aligned, the article last, so that a short line fits 80 columns
+    and a long slug only runs on at the end (``awk '{print $NF}'`` still finds it)."""
+    header = ["segs"]
+    for language in languages:
+        header += [f"{language}:{STATE_COLUMNS[0][2]}", *(c[2] for c in STATE_COLUMNS[1:])]
+    table = [[*header, "article"], *([*row[1:], row[0]] for row in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        cells = [cell.rjust(width) for cell, width in zip(row, widths, strict=False)]
+        typer.echo("  ".join([*cells, row[-1]]))
 
 
 def _print_rich_status(languages: list[str], rows: list[list[str]], total: list[str]) -> None:

@@ -19,9 +19,7 @@ from i18npub.catalog import (
     CatalogError,
     CatalogStats,
     CatalogUpdate,
-    DriftCache,
     catalog_stats,
-    drift_message,
     merge_template,
     read_catalog,
     update_catalog,
@@ -41,6 +39,7 @@ from i18npub.fsutil import (
     restore_orphans,
     settled,
 )
+from i18npub.in_step import CatalogReading, DriftCache, drift_message
 from i18npub.ingest import (
     Draft,
     IngestError,
@@ -737,7 +736,19 @@ class Project:
         """Render the site into ``out`` (default: the ``site`` folder); see ``i18npub.site``."""
         from i18npub.site import build_site
 
-        return build_site(self.layout, self.config.publish, out)
+        report = build_site(self.layout, self.config.publish, out)
+        self._offer_catalogs_read(report.catalogs_read)
+        return report
+
+    def _offer_catalogs_read(self, reads: dict[str, CatalogReading]) -> None:
+        """Catalogs the build parsed and found in step need no parsing by the next ingest."""
+        folder = self.layout.catalog_folder(self.config.publish.language)
+        cache = self._drift_cache_for()
+        for path, read in reads.items():
+            catalog = Path(path)
+            if catalog.parent == folder and catalog.suffix == ".po":
+                cache.offer(catalog, self.template_path(catalog.stem), read)
+        self._save_drift_cache()
 
     # Quality checks ------------------------------------------------------------
 

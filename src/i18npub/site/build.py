@@ -54,6 +54,7 @@ import jinja2
 from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
+from i18npub.in_step import CatalogReading, reading
 from i18npub.po import POSyntaxError, parse_po
 from i18npub.site.inputs import (
     INDEX_NAME,
@@ -61,6 +62,7 @@ from i18npub.site.inputs import (
     InputIndex,
     Source,
     content_hash,
+    read_with_stat,
 )
 from i18npub.site.output import (
     MANIFEST_NAME,
@@ -110,9 +112,11 @@ class BuildReport:
     changed: bool = False
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    catalogs_read: dict[str, CatalogReading] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "out": str(self.out)}
+        shown = {k: v for k, v in asdict(self).items() if k != "catalogs_read"}
+        return {**shown, "out": str(self.out)}
 
 
 def build_site(
@@ -191,6 +195,7 @@ class ArticleResult:
     written: list[str]
     warnings: list[str]
     hashes: dict[str, str | None]  # input path → hash of what was read (None: no such file)
+    catalogs_read: dict[str, CatalogReading] = field(default_factory=dict)  # as parsed, by path
 
 
 _hash = content_hash
@@ -205,6 +210,7 @@ class SiteBuilder:
         self.theme = theme
         self.out = out
         self.warnings: list[str] = []
+        self.catalogs_read: dict[str, CatalogReading] = {}  # for ingest's drift check
         self.static = theme.static()
         self.assets = {Path(name).name: _hash(data)[:10] for name, data in self.static.items()}
         self.global_key = _hash(
@@ -232,7 +238,7 @@ class SiteBuilder:
         old_pages: dict[str, str] = old.get("pages", {}) if same_global else {}
         old_summaries: dict[str, dict] = old.get("summaries", {}) if same_global else {}
         inputs = InputIndex.load(self.layout.state / INDEX_NAME)
-        report = BuildReport(self.out, warnings=self.warnings)
+        report = BuildReport(self.out, warnings=self.warnings, catalogs_read=self.catalogs_read)
         pages: dict[str, str] = {}  # every output's path → key
         written: set[str] = set()
         summaries: dict[str, dict] = {}
@@ -344,6 +350,7 @@ class SiteBuilder:
     ) -> None:
         """Record a job's result; inputs found changed since the plan are not stat-recorded."""
         self.warnings.extend(result.warnings)
+        self.catalogs_read.update(result.catalogs_read)
         for path, digest in result.hashes.items():
             if inputs.records.get(path, [None])[-1] != digest:
                 inputs.forget(path, digest)
@@ -543,7 +550,7 @@ class SiteBuilder:
             job.article_path,
             job.catalog_path,
             _hash(article),
-            NO_CATALOG if catalog is None else _hash(catalog),
+            NO_CATALOG if catalog is None else _hash(catalog[0]),
         )
         result.hashes = {job.article_path: source.article_hash}
         result.hashes[job.catalog_path] = None if catalog is None else source.catalog_hash
@@ -552,7 +559,7 @@ class SiteBuilder:
             summary = Summary.from_dict(_without_key(job.summary))
         view = None
         if summary is None:
-            view = self._article_view(job.slug, article, catalog, job.catalog_path)
+            view = self._article_view(job.slug, article, catalog, job.catalog_path, result)
             if view is None:
                 return self._done(result, mark)
             summary = view.summary(self.settings)
@@ -561,7 +568,7 @@ class SiteBuilder:
         for name, (path, key) in zip(VIEWS, result.keys.items(), strict=True):
             if job.reusable.get(path) == key:
                 continue
-            view = view or self._article_view(job.slug, article, catalog, job.catalog_path)
+            view = view or self._article_view(job.slug, article, catalog, job.catalog_path, result)
             if view is None:  # cannot happen: the same bytes gave a summary before
                 raise BuildError(f"{job.slug}: cannot be rendered")
             self._write(path, self._render_article(view, summary, name))
@@ -574,7 +581,12 @@ class SiteBuilder:
         return result
 
     def _article_view(
-        self, slug: str, data: bytes, catalog: bytes | None, catalog_path: str
+        self,
+        slug: str,
+        data: bytes,
+        catalog: tuple[bytes, os.stat_result] | None,
+        catalog_path: str,
+        result: ArticleResult,
     ) -> ArticleView | None:
         """The article as published (None, with a warning, when it cannot be read)."""
         try:
@@ -587,7 +599,9 @@ class SiteBuilder:
         entries = {}
         if catalog is not None:
             try:
-                entries = catalog_entries(parse_po(catalog.decode("utf-8"), catalog_path))
+                parsed = parse_po(catalog[0].decode("utf-8"), catalog_path)
+                entries = catalog_entries(parsed)
+                result.catalogs_read[catalog_path] = reading(catalog[0], catalog[1], parsed)
             except (UnicodeDecodeError, POSyntaxError) as error:
                 self.warnings.append(f"{Path(catalog_path).name}: shown in English: {error}")
         return publish_article(article, entries, self.settings)
@@ -787,10 +801,9 @@ def _without_key(summary: dict) -> dict:
     return {k: v for k, v in summary.items() if k != "key"}
 
 
-def _read_if_present(path: str) -> bytes | None:
+def _read_if_present(path: str) -> tuple[bytes, os.stat_result] | None:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_with_stat(path)
     except FileNotFoundError:
         return None
 

@@ -1,0 +1,234 @@
+"""Is a catalog in step with its template? Decided once per pair of file states, and cached.
+
+A catalog is in step when its active entries are exactly its template's sentences. It is
+not after a translator saved it from an editor buffer opened before the last merge, which
+ingest then merges again. Checking means parsing both files; :class:`DriftCache` remembers
+the pairs of file states found in step (``.i18npub/in-step.json``) so that files nobody
+touched since are not parsed again, and each template's sentence-key digest, so that a
+catalog saved by a translator is checked without parsing its unchanged template.
+
+Who parses a catalog for another reason (the site build, to render it) may hand over what
+it read (:func:`reading`): its state and key digest are recorded when they match the
+template's, and ingest's next check costs a ``stat``.
+
+A state recorded less than :data:`~i18npub.fsutil.RACY_NS` after the file last changed may
+be shared by a second write in the same timestamp tick; such an entry also keeps the
+content's digest, and a check reads the file (no parse) to compare it until the state has
+settled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from i18npub.fsutil import FileState, atomic_write_text, settled, stat_state
+from i18npub.lookup import Key, entry_key
+
+if TYPE_CHECKING:
+    from i18npub.po import POFile
+
+TEMPLATE_PREFIX = "template:"
+
+
+def template_drift(catalog: POFile, template: POFile) -> tuple[int, int]:
+    """``(missing, extra)``: template sentences the catalog lacks, and active entries the
+    template no longer has; both 0 when the catalog is in step with its template."""
+    return _drift(active_keys(catalog), template_keys(template))
+
+
+def active_keys(catalog: POFile) -> set[Key]:
+    return {entry_key(e) for e in catalog.entries if e.msgid and not e.obsolete}
+
+
+def template_keys(template: POFile) -> set[Key]:
+    return {entry_key(e) for e in template.entries if e.msgid}
+
+
+def keys_digest(keys: set[Key]) -> str:
+    """A digest of a set of sentence keys (equal digests: equal sets)."""
+    rows = sorted([context is None, context or "", msgid] for context, msgid in keys)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def drift_message(missing: int, extra: int) -> str:
+    """One line for a catalog out of step with its template (see ``template_drift``)."""
+    parts = [f"{missing} sentence(s) of the article missing"] if missing else []
+    parts += [f"{extra} removed sentence(s) still active"] if extra else []
+    return (
+        f"{' and '.join(parts)} (saved from a copy older than the last ingest?);"
+        " run `i18npub ingest` to merge it again"
+    )
+
+
+@dataclass(frozen=True)
+class CatalogReading:
+    """A catalog as someone read it: the file's state then, its active keys' digest, and its
+    content's digest while that state is not settled (else None)."""
+
+    state: FileState
+    keys: str
+    content: str | None
+
+
+def reading(data: bytes, info: os.stat_result, catalog: POFile) -> CatalogReading:
+    """What reading ``data`` (from a file whose ``fstat`` was ``info``) as ``catalog`` showed."""
+    state = stat_state(info)
+    racy = settled(state) is None
+    return CatalogReading(
+        state, keys_digest(active_keys(catalog)), content_digest(data) if racy else None
+    )
+
+
+class DriftCache:
+    """Catalog and template file-state pairs found in step, with each template's key digest.
+
+    Entries are checked against the files' current states before they are believed, so an
+    entry written by a concurrent process is harmless: at worst a file is parsed again.
+    """
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path, self.root = path, root
+        self._known: dict[str, list[Any]] | None = None
+        self._dirty = False
+
+    def drift(
+        self, catalog_path: Path, template_path: Path, catalog: POFile | None = None
+    ) -> tuple[int, int]:
+        """``template_drift`` of the two files (FileNotFoundError / CatalogError as read)."""
+        from i18npub.catalog import read_catalog
+
+        key = self._key(catalog_path)
+        state = [*_file_state(catalog_path), *_file_state(template_path)]  # before reading
+        if self._believed(key, state, catalog_path):
+            return 0, 0
+        catalog = catalog or read_catalog(catalog_path)
+        active = active_keys(catalog)
+        if self._template_digest(template_path, state[4:]) == keys_digest(active):
+            self._remember(key, state, catalog_path)
+            return 0, 0
+        wanted = template_keys(read_catalog(template_path))
+        self._set(TEMPLATE_PREFIX + self._key(template_path), [*state[4:], keys_digest(wanted)])
+        drift = _drift(active, wanted)
+        if not any(drift):
+            self._remember(key, state, catalog_path)
+        return drift
+
+    def record(
+        self, catalog_path: Path, template_path: Path, data: bytes, template: POFile
+    ) -> None:
+        """Remember the catalog as in step if it still holds ``data`` (a merge's result from
+        ``template``, the file at ``template_path``)."""
+        try:
+            state = [*_file_state(catalog_path), *_file_state(template_path)]
+            current = catalog_path.read_bytes()  # read after the state: that state is ours
+        except OSError:
+            return
+        if current == data:
+            template_key = TEMPLATE_PREFIX + self._key(template_path)
+            self._set(template_key, [*state[4:], keys_digest(template_keys(template))])
+            self._remember(self._key(catalog_path), state, catalog_path, data)
+
+    def offer(self, catalog_path: Path, template_path: Path, read: CatalogReading) -> None:
+        """Remember a catalog read elsewhere as in step if its keys were the unchanged
+        template's (nothing is parsed here)."""
+        template_state = _file_state_or_none(template_path)
+        if template_state is None or _file_state_or_none(catalog_path) != list(read.state):
+            return  # changed since it was read, or gone: the next check parses it
+        if self._template_digest(template_path, template_state) != read.keys:
+            return
+        entry: list[Any] = [*read.state, *template_state]
+        if read.content is not None and not _settled(entry):
+            entry.append(read.content)
+        self._set(self._key(catalog_path), entry)
+
+    def save(self) -> None:
+        if self._dirty and self._known is not None:
+            with contextlib.suppress(OSError):  # only a cache
+                atomic_write_text(self.path, json.dumps(self._known), durable=False)
+            self._dirty = False
+
+    def _believed(self, key: str, state: list[int], catalog_path: Path) -> bool:
+        """The recorded entry holds for these states (its content checked while racy)."""
+        entry = self._load().get(key)
+        if not isinstance(entry, list) or entry[:8] != state:
+            return False
+        if len(entry) == 8:
+            return True
+        try:
+            data = catalog_path.read_bytes()
+        except OSError:
+            return False
+        if content_digest(data) != entry[8]:
+            return False
+        if _settled(state):
+            self._set(key, state)  # settled now: a stat will do from here on
+        return True
+
+    def _remember(
+        self, key: str, state: list[int], catalog_path: Path, data: bytes | None = None
+    ) -> None:
+        """Record the pair as in step; with the content's digest while the state is racy."""
+        if _settled(state):
+            self._set(key, state)
+            return
+        if data is None:
+            try:
+                data = catalog_path.read_bytes()
+            except OSError:
+                return
+            if [*_file_state(catalog_path), *state[4:]] != state:
+                return  # changed while read
+        self._set(key, [*state, content_digest(data)])
+
+    def _template_digest(self, template_path: Path, template_state: list[int]) -> Any:
+        entry = self._load().get(TEMPLATE_PREFIX + self._key(template_path))
+        if isinstance(entry, list) and entry[:4] == list(template_state):
+            return entry[4]
+        return None
+
+    def _set(self, key: str, entry: list[Any]) -> None:
+        known = self._load()
+        if known.get(key) != entry:
+            known[key], self._dirty = entry, True
+
+    def _key(self, path: Path) -> str:
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self._known is None:
+            try:
+                known = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                known = {}
+            self._known = known if isinstance(known, dict) else {}
+        return self._known
+
+
+def _drift(active: set[Key], wanted: set[Key]) -> tuple[int, int]:
+    return len(wanted - active), len(active - wanted)
+
+
+def _settled(entry: list[Any]) -> bool:
+    """The catalog's state (the entry's first four numbers) has settled."""
+    return settled((entry[0], entry[1], entry[2], entry[3])) is not None
+
+
+def _file_state(path: Path) -> list[int]:
+    return list(stat_state(os.stat(path)))  # raises for a missing file
+
+
+def _file_state_or_none(path: Path) -> list[int] | None:
+    try:
+        return _file_state(path)
+    except OSError:
+        return None
