@@ -202,6 +202,9 @@ class DriftCache:
             known[key], self._dirty = entry, True
 
     def _key(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):  # the usual case, without relpath's syscalls
+            return text[len(root) + 1 :].replace(os.sep, "/")
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def _load(self) -> dict[str, list[Any]]:

@@ -8,6 +8,7 @@ else; it reads no file except to list the articles. The project builds it once f
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,12 +52,18 @@ class Layout:
         return self.folder("articles") / f"{validate_slug(slug)}.json"
 
     def template_path(self, slug: str) -> Path:
-        return self.folder("locales") / "templates" / f"{validate_slug(slug)}.pot"
+        return self._subfolder("locales:templates", "templates") / f"{validate_slug(slug)}.pot"
 
     def catalog_folder(self, language: str) -> Path:
         if not LANGUAGE_RE.fullmatch(language):
             raise LayoutError(f"invalid language code {language!r}")
-        return self.folder("locales") / language / "LC_MESSAGES"
+        return self._subfolder(f"locales:{language}", language, "LC_MESSAGES")
+
+    def _subfolder(self, key: str, *parts: str) -> Path:
+        """A folder under ``locales/``, joined once (paths are built for every article)."""
+        if key not in self._resolved:
+            self._resolved[key] = self.folder("locales").joinpath(*parts)
+        return self._resolved[key]
 
     def catalog_path(self, slug: str, language: str) -> Path:
         return self.catalog_folder(language) / f"{validate_slug(slug)}.po"
@@ -67,11 +74,11 @@ class Layout:
         if not folder.is_dir():
             return []
         slugs = []
-        for path in sorted(folder.glob("*.json")):
+        for name in sorted(name for name in os.listdir(folder) if name.endswith(".json")):
             try:
-                slugs.append(validate_slug(path.stem))
+                slugs.append(validate_slug(name[: -len(".json")]))
             except ValueError:
-                warn(f"{self.display(path)}: skipped: not an article file (invalid name)")
+                warn(f"{self.display(folder / name)}: skipped: not an article file (invalid name)")
         return sorted(slugs)
 
     def display(self, path: Path) -> str:

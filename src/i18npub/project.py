@@ -284,7 +284,10 @@ class Project:
         its root (``content/story.md``), or else the absolute path (never ``../..``)."""
         if source.lower().startswith(("http://", "https://")):
             return source
-        path = Path(os.path.abspath(source))
+        absolute, root = os.path.abspath(source), str(self.root)
+        if absolute.startswith(root + os.sep):  # the usual case, without pathlib's cost
+            return Path(absolute[len(root) + 1 :]).as_posix()
+        path = Path(absolute)
         for resolve in (False, True):  # the root is resolved; the path maybe not
             try:
                 return (path.resolve() if resolve else path).relative_to(self.root).as_posix()

@@ -54,13 +54,24 @@ class SourceDocument:
 
 def iter_sources(path: Path) -> Iterator[Path]:
     """The readable files of a folder (sorted), or the file itself."""
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-            if child.is_file() and child.suffix.lower() in SUFFIX_KINDS and not hidden:
-                yield child
-    else:
+    if not path.is_dir():
         yield path
+        return
+    found: list[tuple[str, ...]] = []  # relative parts: sorted as pathlib sorts paths
+    for folder, subfolders, files in os.walk(path):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        relative = os.path.relpath(folder, path)
+        base = () if relative == "." else tuple(relative.split(os.sep))
+        for name in files:
+            full = os.path.join(folder, name)
+            if (
+                not name.startswith(".")
+                and os.path.splitext(name)[1].lower() in SUFFIX_KINDS
+                and os.path.isfile(full)
+            ):
+                found.append((*base, name))
+    for parts in sorted(found):
+        yield path.joinpath(*parts)
 
 
 def load_source(source: str, max_bytes: int, timeout: float, label: str = "") -> SourceDocument:
