@@ -650,3 +650,35 @@ def test_timestamped_sections_without_reader_actions_stay_in_the_article() -> No
     """A live blog's entries have times too, but nothing to reply to: they are the article."""
     text = body_text(read_html(_story_with_posts(footer="")))
     assert all(post[:40] in text for post in _POSTS)
+
+
+BLOG_POST = """<html><head><title>Ferry pilots honoured</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<div id="main">
+<div class="post-4711 post type-post status-publish format-standard hentry
+ category-sponsored-events tag-social-media tag-related-stories tag-harbour">
+<h1>Ferry pilots honoured</h1>
+<p>The harbour council honoured two ferry pilots on Tuesday for guiding a stranded
+sailing boat through the storm to the northern pier, where rescue teams were waiting.</p>
+<p>Both pilots said they had only done their job and thanked the crews who stayed on
+board through the night.</p>
+<div class="tags">Filed under: <a href="/t/harbour">Harbour</a>,
+ <a href="/t/ferries">Ferries</a></div>
+</div>
+<div class="more-stories">
+<p>From exclusive interviews to the latest results: our coverage of the regatta,
+ all week on air.</p>
+<p>Free internet is available in many of the city's parks. Here are seven places to try it.</p>
+<p>Our latest picks for the best breakfasts, bakeries and coffee in the old town and beyond.</p>
+</div>
+</div></body></html>"""
+
+
+def test_a_blog_posts_tags_and_categories_are_not_read_as_chrome() -> None:
+    """WordPress-like wrappers list the post's categories and tags as classes; an editor's
+    tag ``social-media`` or category ``sponsored-events`` says nothing of the element."""
+    draft = read_html(BLOG_POST)
+    texts = [block.text for block in draft.blocks]
+    assert texts[0].startswith("The harbour council honoured two ferry pilots")
+    assert texts[1].startswith("Both pilots said")
+    assert not any("regatta" in text or "breakfasts" in text for text in texts)

@@ -71,6 +71,11 @@ BODY_HINT_RE = re.compile(
 )
 CAPTION_RE = re.compile(r"(?<!no-)(?<!no)caption|credit")
 TOKEN_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+# A blog post's wrapper (WordPress' post_class, hAtom) lists the post's categories and tags
+# as classes (``tag-social-media``, ``category-sponsored-content``): editors' words, not
+# the element's role, so they are not read as chrome names there.
+POST_WRAPPER_RE = re.compile(r"(?:^|\s)(?:hentry|type-post|status-publish)(?:\s|$)")
+TAXONOMY_CLASS_RE = re.compile(r"(?:^|\s)(?:category|tag)-\S+")
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # ---------------------------------------------------------------- text patterns

@@ -31,12 +31,14 @@ from i18npub.ingest.html.vocabulary import (
     LINKED_PROSE_WORDS,
     LIST_TAGS,
     MARKUP_KINDS,
+    POST_WRAPPER_RE,
     SCHEME_RE,
     SENTENCE_ENDS,
     SKIP_SHARE,
     SKIP_TAGS,
     STRONG_JUNK_RE,
     TAG_HINTS,
+    TAXONOMY_CLASS_RE,
     TIDY_CLOSE_RE,
     TIDY_OPEN_RE,
     TOKEN_SPLIT_RE,
@@ -410,6 +412,8 @@ def _is_caption(element: etree._Element) -> bool:
 @lru_cache(maxsize=4096)
 def _class_hints(classes: str) -> tuple[int, float, bool]:
     """(junk level, content bonus, names a caption) from lowercase class and id names."""
+    if POST_WRAPPER_RE.search(classes):
+        classes = TAXONOMY_CLASS_RE.sub(" ", classes)
     bonus = 0.2 if BODY_HINT_RE.search(classes) else 0.0
     caption = bool(CAPTION_RE.search(classes))
     if STRONG_JUNK_RE.search(classes) and "commentary" not in classes:
