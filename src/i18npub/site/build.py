@@ -17,19 +17,12 @@ project's ``templates/`` folder replaces a theme file (``article.html``, ``stati
 the Chinese UI catalog is compiled in memory, and its text is escaped like all catalog text.
 
 A build is incremental and atomic: every output has a key (a hash of everything it is made
-from); a build where nothing changed writes nothing. Otherwise the new site is made in a
-folder beside the live one, which then replaces it in one step
-(``renameat2(RENAME_EXCHANGE)`` on Linux). That folder is the *spare*
-(:func:`i18npub.site.output.spare_path`): the site the previous swap replaced, kept. The build
-removes the spare's manifest, lists its files, keeps the pages whose key its manifest
-records, hard-links from the live site the ones the live site has, renders the rest (through
-a temporary name and a rename: a page may be one inode shared with the live site), removes
-what is no longer wanted, writes the manifest last and swaps. An update cut short leaves a
-spare without a manifest, which the next build does not trust: it deletes that spare and
-builds in a new folder, as when there is no spare (the first builds, or another build holding
-the spare's lock), linking every unchanged page from the live site; the site that folder
-replaces becomes the spare. Building into a folder without a previous build reuses pages from
-the project's ``site/``.
+from); a build where nothing changed writes nothing. Otherwise the site is made in a folder
+beside the live one, which then replaces it in one step (``renameat2(RENAME_EXCHANGE)``):
+the *spare* (:mod:`i18npub.site.output`), the site the last swap replaced, updated in place
+(pages it holds with the wanted key kept, others linked from the live site or rendered, the
+rest removed), else a new folder into which every unchanged page is hard-linked. Building
+into a folder without a previous build reuses pages from the project's ``site/``.
 
 What a build costs follows what changed: an article or catalog whose stat is unchanged since
 the last build is not read (:mod:`i18npub.site.inputs`); each article is read, keyed and
@@ -81,7 +74,9 @@ from i18npub.site.output import (
     discard_stale,
     discarding,
     keep_as_spare,
+    link_or_copy,
     lock_spare,
+    place_file,
     prune_tree,
     read_manifest,
     resolve_output,
@@ -242,7 +237,7 @@ class SiteBuilder:
         self._pending: list[Future[None]] = []
         self._links: dict[str, Future[bool]] = {}
         self._spare_lock: int | None = None  # held: this build may use and keep a spare
-        self._spare_pages: dict[str, str] | None = None  # the spare's pages, by its manifest
+        self._spare_pages: dict[str, str] = {}  # pages the spare being updated holds: keys
         self._spare_scan: TreeScan | None = None  # set once the spare is the staging folder
         self._kept: set[str] = set()  # pages the spare already holds with their key
 
@@ -420,17 +415,10 @@ class SiteBuilder:
         if pages:
             self._stage()
         for path, key in pages.items():
-            if self._holds(path, key):
+            if self._spare_pages.get(path) == key:
                 self._kept.add(path)
             else:
                 self._links[path] = self._io().submit(self._link, path)
-
-    def _holds(self, path: str, key: str) -> bool:
-        """Whether the spare being updated has ``path`` with ``key`` (by its manifest)."""
-        scan, held = self._spare_scan, self._spare_pages
-        if scan is None or held is None:
-            return False
-        return held.get(path) == key and path in scan.files
 
     def _relink(self, gone: list[str], pages: dict[str, str], written: set[str]) -> None:
         """Render the pages that vanished from the previous build since the plan."""
@@ -467,17 +455,16 @@ class SiteBuilder:
     def _take_spare(self) -> Path | None:
         """Make the spare the staging folder: its manifest removed first (an update cut short
         leaves a spare no build trusts), then its files listed (None: it cannot be used)."""
-        self._spare_pages = spare_pages(self.out)
-        if self._spare_pages is None:
-            return None
-        spare = spare_path(self.out)
+        held, spare = spare_pages(self.out), spare_path(self.out)
         try:
+            if held is None:
+                return None
             (spare / MANIFEST_NAME).unlink()
-            self._spare_scan = scan_tree(spare)
+            self._spare_scan = scan = scan_tree(spare)
         except OSError:
-            self._spare_pages = None
             return None
-        self._made_dirs.update(self._spare_scan.dirs)
+        self._spare_pages = {path: key for path, key in held.items() if path in scan.files}
+        self._made_dirs.update(scan.dirs)
         return spare
 
     def _target(self, relative: str) -> Path:
@@ -505,7 +492,7 @@ class SiteBuilder:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
 
-        _place(self._target(relative), create)
+        place_file(self._target(relative), create)
 
     def _io(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -523,7 +510,7 @@ class SiteBuilder:
         if it is gone."""
         source, target = self.previous / relative, self._target(relative)
         try:
-            _place(target, partial(_link_or_copy, source))
+            place_file(target, partial(link_or_copy, source))
         except FileNotFoundError:
             return False
         return True
@@ -813,28 +800,6 @@ class SiteBuilder:
                 page.alternates += [(tag, f"{base}zh/{suffix}")] if listed_zh else []
                 page.alternates.append(("x-default", f"{base}en/{suffix}" if suffix else base))
         return page
-
-
-def _place(target: Path, make: Callable[[Path], None]) -> None:
-    """Create ``target`` with ``make``; where a file is there already (in a spare), create a
-    temporary file and rename it over: an existing file may be a hard link shared with the
-    live site, so it is never opened for writing."""
-    try:
-        make(target)
-    except FileExistsError:
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.unlink(missing_ok=True)
-        make(temporary)
-        os.replace(temporary, target)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except (FileNotFoundError, FileExistsError):
-        raise
-    except OSError:  # no hard links here
-        shutil.copy2(source, target)
 
 
 def _cached_summary(cached: dict | None, key: str) -> Summary | None:

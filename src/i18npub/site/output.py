@@ -20,6 +20,7 @@ import secrets
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -251,6 +252,29 @@ def prune_tree(root: Path, scan: TreeScan, wanted: set[str]) -> None:
             folder = folder.rpartition("/")[0]
     for name in sorted(scan.dirs - needed, key=len, reverse=True):  # the deepest first
         shutil.rmtree(root / name, ignore_errors=True)  # empty by now, unless written into
+
+
+def place_file(target: Path, make: Callable[[Path], None]) -> None:
+    """Create ``target`` with ``make``; where a file is there already (in a spare), create a
+    temporary file and rename it over: an existing file may be a hard link shared with the
+    live site, so it is never opened for writing."""
+    try:
+        make(target)
+    except FileExistsError:
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.unlink(missing_ok=True)
+        make(temporary)
+        os.replace(temporary, target)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` at ``target`` (a new name), or copy it where links fail."""
+    try:
+        os.link(source, target)
+    except (FileNotFoundError, FileExistsError):
+        raise
+    except OSError:  # no hard links here
+        shutil.copy2(source, target)
 
 
 def read_manifest(out: Path) -> dict[str, Any]:
