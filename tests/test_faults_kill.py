@@ -199,12 +199,26 @@ def _republish(root: Path) -> None:
         path.write_text(catalog.dumps(), encoding="utf-8")
 
 
+def _retitle_one(root: Path) -> None:
+    """An approved title edited: the next build changes a few pages (and keeps a spare)."""
+    path = sorted((root / "locales" / "zh_CN" / "LC_MESSAGES").glob("*.po"))[0]
+    catalog = read_catalog(path)
+    catalog.entries[0].msgstr, catalog.entries[0].fuzzy = "改过的标题", False
+    path.write_text(catalog.dumps(), encoding="utf-8")
+
+
+@pytest.mark.parametrize("spare", [False, True], ids=["new-folder", "spare-updated"])
 def test_kill_during_build_leaves_the_old_site_or_the_new_one(
-    tmp_path: Path, template: Path
+    tmp_path: Path, template: Path, spare: bool
 ) -> None:
     base, _ = _copy(template, tmp_path / "base")
     assert base.translate().pending == 0
     base.build()
+    if spare:  # the build killed then updates the spare in place
+        _retitle_one(base.root)
+        base.build()
+        wait_for_discards()
+        assert (base.root / ".site.spare" / "site" / ".i18npub-site.json").is_file()
     old = _snapshot(base.path("site"))
     reference, _ = _copy(base.root, tmp_path / "reference")
     _republish(reference.root)

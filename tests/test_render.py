@@ -455,8 +455,8 @@ def test_readers_never_see_a_missing_or_half_built_site(proj: Project) -> None:
         stop.set()
         reader.join()
     assert seen == []
-    wait_for_discards()  # the replaced sites are deleted in the background
-    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []
+    wait_for_discards()  # replaced sites not kept as the spare are deleted in the background
+    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == [".site.spare"]
 
 
 def test_a_failed_build_leaves_the_old_site_in_place(proj: Project) -> None:

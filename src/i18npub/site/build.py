@@ -17,17 +17,20 @@ project's ``templates/`` folder replaces a theme file (``article.html``, ``stati
 the Chinese UI catalog is compiled in memory, and its text is escaped like all catalog text.
 
 A build is incremental and atomic: every output has a key (a hash of everything it is made
-from); pages whose key did not change are hard-linked from the current site, the others are
-rendered, all into a temporary folder beside the site, which then replaces it in one step
-(``renameat2(RENAME_EXCHANGE)`` on Linux). A build where nothing changed writes nothing.
-Building into a folder without a previous build reuses pages from the project's ``site/``.
+from); a build where nothing changed writes nothing. Otherwise the site is made in a folder
+beside the live one, which then replaces it in one step (``renameat2(RENAME_EXCHANGE)``):
+the *spare* (:mod:`i18npub.site.output`), the site the last swap replaced, updated in place
+(pages it holds with the wanted key kept, others linked from the live site or rendered, the
+rest removed), else a new folder into which every unchanged page is hard-linked. Building
+into a folder without a previous build reuses pages from the project's ``site/``.
 
 What a build costs follows what changed: an article or catalog whose stat is unchanged since
 the last build is not read (:mod:`i18npub.site.inputs`); each article is read, keyed and
 published once, its pages rendered and written straight away (no page is kept in memory);
 when enough articles need rendering, they are rendered by a pool of processes, one per core
-(templates compiled once in each). The replaced site is renamed to ``.<site>.….old`` and
-deleted by a background thread (:func:`i18npub.site.output.wait_for_discards` waits for it).
+(templates compiled once in each). A replaced site not kept as the spare is renamed to
+``.<site>.….old`` and deleted by a background thread
+(:func:`i18npub.site.output.wait_for_discards` waits for it).
 """
 
 from __future__ import annotations
@@ -67,12 +70,22 @@ from i18npub.site.inputs import (
 from i18npub.site.output import (
     MANIFEST_NAME,
     BuildError,
+    TreeScan,
     current_umask,
     discard_later,
     discard_stale,
     discarding,
+    keep_as_spare,
+    link_or_copy,
+    lock_spare,
+    place_file,
+    prune_tree,
     read_manifest,
     resolve_output,
+    retire_spare,
+    scan_tree,
+    spare_pages,
+    spare_path,
     swap_in,
 )
 from i18npub.site.theme import Theme
@@ -225,14 +238,26 @@ class SiteBuilder:
         self.pool_min: int | None = None  # articles for a process pool (None: by start method)
         self._makers: dict[str, Callable[[], bytes]] = {}  # site outputs, for _relink
         self._staging: Path | None = None
-        self._made_dirs: set[Path] = set()
+        self._made_dirs: set[str] = {""}  # folders made in staging (relative paths)
         self._pool: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
         self._links: dict[str, Future[bool]] = {}
+        self._spare_lock: int | None = None  # held: this build may use and keep a spare
+        self._spare_pages: dict[str, str] = {}  # pages the spare being updated holds: keys
+        self._spare_scan: TreeScan | None = None  # set once the spare is the staging folder
+        self._kept: set[str] = set()  # pages the spare already holds with their key
 
     # The build ------------------------------------------------------------------------------
 
     def build(self) -> BuildReport:
+        self._spare_lock = lock_spare(self.layout.state)
+        try:
+            return self._build()
+        finally:
+            if self._spare_lock is not None:
+                os.close(self._spare_lock)
+
+    def _build(self) -> BuildReport:
         old = self._previous_build()
         same_global = old.get("global") == self.global_key
         old_pages: dict[str, str] = old.get("pages", {}) if same_global else {}
@@ -244,7 +269,7 @@ class SiteBuilder:
         summaries: dict[str, dict] = {}
         try:
             jobs = self._plan(inputs, old_pages, old_summaries, pages, summaries)
-            settled = list(pages) if jobs else []  # linked while the jobs render
+            settled = dict(pages) if jobs else {}  # linked while the jobs render
             for result in self._run(jobs, settled):
                 self._take(result, inputs, pages, written, summaries)
             entries = [Summary.from_dict(_without_key(summaries[slug])) for slug in summaries]
@@ -264,8 +289,9 @@ class SiteBuilder:
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
-            if self._staging is not None:
+            if self._staging is not None and self._spare_scan is None:
                 shutil.rmtree(self._staging, ignore_errors=True)
+            # a spare left half-updated has no manifest: the next build will not trust it
         report.pages, report.rendered = len(pages), len(written)
         report.reused, report.changed = len(pages) - len(written), True
         return report
@@ -320,7 +346,7 @@ class SiteBuilder:
             )
         return jobs
 
-    def _run(self, jobs: list[ArticleJob], settled: list[str]) -> Iterator[ArticleResult]:
+    def _run(self, jobs: list[ArticleJob], settled: dict[str, str]) -> Iterator[ArticleResult]:
         """The jobs' results: over a process pool when there are enough, else here; the
         ``settled`` pages are linked meanwhile."""
         workers, context = _render_processes(), _pool_context()
@@ -361,29 +387,45 @@ class SiteBuilder:
         written.update(result.written)
 
     def _finish(self, pages: dict[str, str], written: set[str], summaries: dict) -> None:
-        """Link the unchanged pages, write the manifest, swap the new site in."""
+        """Link the unchanged pages, write the manifest, swap the new site in; keep the
+        replaced one as the spare (or delete it)."""
         staging = self._stage()
-        self._link_all([path for path in pages if path not in written and path not in self._links])
+        done = written | self._links.keys() | self._kept
+        self._link_all({path: key for path, key in pages.items() if path not in done})
         gone = [path for path, linked in self._links.items() if not linked.result()]
         self._relink(gone, pages, written)
         self._wait()
+        if self._spare_scan is not None:  # an updated spare: what this build does not want
+            prune_tree(staging, self._spare_scan, set(pages))
         manifest = {
             "generator": f"i18npub {__version__}",
             "global": self.global_key,
             "pages": pages,
             "summaries": summaries,
         }
-        (staging / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False))
+        temporary = staging / f"{MANIFEST_NAME}.tmp"
+        temporary.write_text(json.dumps(manifest, ensure_ascii=False))
+        os.replace(temporary, staging / MANIFEST_NAME)  # last: the tree is complete
         swap_in(staging, self.out)
         self._staging = None
         discard_stale(self.out)
-        discard_later(staging)
+        if self._spare_scan is not None or not staging.exists():
+            return  # the spare now holds the replaced site (or there was none to replace)
+        if self._spare_lock is not None:
+            keep_as_spare(staging, self.out)
+        else:
+            discard_later(staging)
 
-    def _link_all(self, paths: list[str]) -> None:
-        if paths:
+    def _link_all(self, pages: dict[str, str]) -> None:
+        """Queue links of ``pages`` (path → key) from the previous build, except those the
+        spare being updated holds already."""
+        if pages:
             self._stage()
-        for path in paths:
-            self._links[path] = self._io().submit(self._link, path)
+        for path, key in pages.items():
+            if self._spare_pages.get(path) == key:
+                self._kept.add(path)
+            else:
+                self._links[path] = self._io().submit(self._link, path)
 
     def _relink(self, gone: list[str], pages: dict[str, str], written: set[str]) -> None:
         """Render the pages that vanished from the previous build since the plan."""
@@ -404,13 +446,33 @@ class SiteBuilder:
             written.update(result.written)
 
     def _stage(self) -> Path:
-        if self._staging is None:
+        """The folder this build writes: the spare, updated in place, else a new one."""
+        if self._staging is None and self._spare_lock is not None:
             self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = self._take_spare()
+        if self._staging is None:
+            if self._spare_lock is not None:
+                retire_spare(self.out)  # unusable (or a spare not taken): make room for one
             self._staging = Path(
                 tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".new", dir=self.out.parent)
             )
             os.chmod(self._staging, 0o777 & ~current_umask())
         return self._staging
+
+    def _take_spare(self) -> Path | None:
+        """Make the spare the staging folder: its manifest removed first (an update cut short
+        leaves a spare no build trusts), then its files listed (None: it cannot be used)."""
+        held, spare = spare_pages(self.out), spare_path(self.out)
+        try:
+            if held is None:
+                return None
+            (spare / MANIFEST_NAME).unlink()
+            self._spare_scan = scan = scan_tree(spare)
+        except OSError:
+            return None
+        self._spare_pages = {path: key for path, key in held.items() if path in scan.files}
+        self._made_dirs.update(scan.dirs)
+        return spare
 
     def _target(self, relative: str) -> Path:
         """Where ``relative`` goes in the staging folder; never outside it."""
@@ -418,9 +480,10 @@ class SiteBuilder:
         if not parts or parts[0] == "/" or any(part in (".", "..") for part in parts):
             raise BuildError(f"{relative!r}: not a path inside the site")
         target = self._stage().joinpath(*parts)
-        if target.parent not in self._made_dirs:
+        folder = "/".join(parts[:-1])
+        if folder not in self._made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
-            self._made_dirs.add(target.parent)
+            self._made_dirs.add(folder)
         return target
 
     def _write(self, relative: str, data: bytes) -> None:
@@ -429,15 +492,14 @@ class SiteBuilder:
         self._pending.append(self._io().submit(self._write_now, relative, data))
 
     def _write_now(self, relative: str, data: bytes) -> None:
-        """A new file: never written through a link to the previous build."""
-        target = self._target(relative)
-        try:
-            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            target.unlink()
-            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+        """A new file: never written through a link to another build."""
+
+        def create(path: Path) -> None:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+
+        place_file(self._target(relative), create)
 
     def _io(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -451,17 +513,13 @@ class SiteBuilder:
             future.result()
 
     def _link(self, relative: str) -> bool:
-        """Hard-link an unchanged file from the previous build (copy if links fail)."""
+        """Hard-link an unchanged file from the previous build (copy if links fail); False
+        if it is gone."""
         source, target = self.previous / relative, self._target(relative)
         try:
-            os.link(source, target)
+            place_file(target, partial(link_or_copy, source))
         except FileNotFoundError:
             return False
-        except OSError:
-            try:
-                shutil.copy2(source, target)
-            except FileNotFoundError:
-                return False
         return True
 
     # What the site is made of ---------------------------------------------------------------

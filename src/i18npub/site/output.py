@@ -1,15 +1,27 @@
-"""The output folder: where a site may be built, and swapping a new build in atomically."""
+"""The output folder: where a site may be built, and swapping a new build in atomically.
+
+Beside the site ``<parent>/<name>`` lives its spare: ``<parent>/.<name>.spare/<name>``, the
+build before the current one (what a swap leaves at the staging name), kept so that the next
+build updates it in place and swaps it in, instead of hard-linking every page into a new
+folder. Its own ``.gitignore`` (``*``) keeps it out of git and marks the folder as i18npub's.
+A spare is trusted only through its manifest, which a build removes before touching it and
+writes last; one build at a time may use it (:func:`lock_spare`).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import errno
+import fcntl
 import json
 import os
+import secrets
 import shutil
 import sys
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +32,9 @@ if TYPE_CHECKING:
 
 MANIFEST_NAME = ".i18npub-site.json"
 PROTECTED_FOLDERS = ("content", "articles", "locales", "templates")
+SPARE_SUFFIX = ".spare"
+SPARE_MARK = "# i18npub: the site's previous build, updated and swapped in by the next one\n*\n"
+SPARE_LOCK = "site-spare.lock"  # in the project's state folder
 
 
 class BuildError(I18npubError):
@@ -123,6 +138,143 @@ def wait_for_discards() -> None:
     """Wait until the replaced sites this process is deleting are gone."""
     for thread in list(_discarding):
         thread.join()
+
+
+# The spare --------------------------------------------------------------------------------
+
+
+def spare_path(out: Path) -> Path:
+    """Where the spare of the site at ``out`` is kept (it may not exist)."""
+    return out.parent / f".{out.name}{SPARE_SUFFIX}" / out.name
+
+
+def lock_spare(state: Path) -> int | None:
+    """An exclusive lock on the project's spares (a descriptor to close); None while another
+    build holds it (that build then neither reads nor keeps a spare)."""
+    with contextlib.suppress(OSError):
+        state.mkdir(parents=True, exist_ok=True)
+        fd = os.open(state / SPARE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return None
+        return fd
+    return None
+
+
+def spare_pages(out: Path) -> dict[str, str] | None:
+    """The pages (path → key) the spare of ``out`` holds by its manifest; None: no usable
+    spare (none, a damaged or foreign manifest, or one removed by an interrupted update)."""
+    spare = spare_path(out)
+    if not _is_holder(spare.parent):
+        return None
+    pages = read_manifest(spare).get("pages")
+    if not isinstance(pages, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in pages.items()):
+        return None
+    return pages
+
+
+def retire_spare(out: Path) -> None:
+    """Delete an unusable spare of ``out`` in the background (renamed to ``.<name>.….old``
+    first, which :func:`discard_stale` finds if this process is killed)."""
+    spare = spare_path(out)
+    if not _is_holder(spare.parent) or not spare.is_dir():
+        return
+    aside = out.parent / f".{out.name}.{secrets.token_hex(4)}.old"
+    with contextlib.suppress(OSError):
+        os.rename(spare, aside)
+        _discard(aside)
+
+
+def keep_as_spare(folder: Path, out: Path) -> None:
+    """Keep ``folder`` (a complete earlier build of ``out``) as its spare; else delete it."""
+    spare = spare_path(out)
+    holder = spare.parent
+    try:
+        with contextlib.suppress(FileExistsError):
+            holder.mkdir()
+        if not _is_holder(holder):
+            if any(holder.iterdir()):
+                raise FileExistsError(f"{holder}: not made by i18npub")  # never touched
+            (holder / ".gitignore").write_text(SPARE_MARK, encoding="utf-8")
+        os.rename(folder, spare)  # fails if a spare is there
+    except OSError:
+        discard_later(folder)
+
+
+def _is_holder(holder: Path) -> bool:
+    try:
+        return (holder / ".gitignore").read_text(encoding="utf-8") == SPARE_MARK
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+@dataclass
+class TreeScan:
+    """What a folder holds: regular files and folders by relative path (POSIX separators)."""
+
+    files: set[str] = field(default_factory=set)
+    dirs: set[str] = field(default_factory=set)
+
+
+def scan_tree(root: Path) -> TreeScan:
+    """Every regular file and folder below ``root``; anything else (a symlink, a socket…) is
+    removed, so that nothing written below ``root`` afterwards can land outside it."""
+    scan = TreeScan()
+    pending = [("", str(root))]
+    while pending:
+        relative, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:  # the file type from the listing: no stat
+                if entry.is_dir(follow_symlinks=False):
+                    scan.dirs.add(relative + entry.name)
+                    pending.append((f"{relative}{entry.name}/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    scan.files.add(relative + entry.name)
+                else:
+                    os.unlink(entry.path)
+    return scan
+
+
+def prune_tree(root: Path, scan: TreeScan, wanted: set[str]) -> None:
+    """Remove the scanned files not ``wanted``, then the folders no wanted file is under."""
+    for name in scan.files - wanted:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(root / name)
+    needed: set[str] = set()
+    for name in wanted:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in needed:
+            needed.add(folder)
+            folder = folder.rpartition("/")[0]
+    for name in sorted(scan.dirs - needed, key=len, reverse=True):  # the deepest first
+        shutil.rmtree(root / name, ignore_errors=True)  # empty by now, unless written into
+
+
+def place_file(target: Path, make: Callable[[Path], None]) -> None:
+    """Create ``target`` with ``make``; where a file is there already (in a spare), create a
+    temporary file and rename it over: an existing file may be a hard link shared with the
+    live site, so it is never opened for writing."""
+    try:
+        make(target)
+    except FileExistsError:
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.unlink(missing_ok=True)
+        make(temporary)
+        os.replace(temporary, target)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` at ``target`` (a new name), or copy it where links fail."""
+    try:
+        os.link(source, target)
+    except (FileNotFoundError, FileExistsError):
+        raise
+    except OSError:  # no hard links here
+        shutil.copy2(source, target)
 
 
 def read_manifest(out: Path) -> dict[str, Any]:
