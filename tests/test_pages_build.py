@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
+import i18npub.file_hashes
 import i18npub.fsutil
 import i18npub.site.build as site_build
 import i18npub.site.inputs as site_inputs
+from i18npub.file_hashes import FileHashes
 from i18npub.project import Project
 from i18npub.site import build_site, wait_for_discards
-from i18npub.site.inputs import InputIndex
 from tests.support.sitekit import ZH, edit_catalog, sample_project, set_msgstr
 
 
@@ -58,24 +59,24 @@ def test_an_unchanged_input_costs_a_stat_and_a_changed_one_is_read(
     monkeypatch.setattr(i18npub.fsutil, "RACY_NS", 0)
     path = tmp_path / "story.po"
     path.write_text('msgid "a"\nmsgstr "甲"\n', encoding="utf-8")
-    first = InputIndex()
+    first = FileHashes()
     digest = first.hash(str(path))
     assert first.hashed == 1
-    again = InputIndex(first.records)
+    again = FileHashes(first.records)
     assert again.hash(str(path)) == digest and again.hashed == 0
     time.sleep(0.02)  # past the file system's timestamp tick
     _same_size_edit(path, "甲", "乙", keep_mtime=True)
-    third = InputIndex(again.records)
+    third = FileHashes(again.records)
     assert third.hash(str(path)) != digest and third.hashed == 1
 
 
 def test_a_file_changed_just_before_it_was_read_is_read_again_next_time(tmp_path: Path) -> None:
     path = tmp_path / "story.po"
     path.write_text('msgid "a"\nmsgstr "甲"\n', encoding="utf-8")
-    first = InputIndex()
+    first = FileHashes()
     first.hash(str(path))
     assert first.records[str(path)][:4] == [None] * 4  # racy: no stat recorded
-    again = InputIndex(first.records)
+    again = FileHashes(first.records)
     again.hash(str(path))
     assert again.hashed == 1
 
@@ -107,7 +108,7 @@ def test_a_build_without_changes_reads_no_article_or_catalog(
     def no_reading(path: str) -> tuple[bytes, os.stat_result]:
         raise AssertionError(f"{path} was read")
 
-    monkeypatch.setattr(site_inputs, "read_with_stat", no_reading)
+    monkeypatch.setattr(i18npub.file_hashes, "read_with_stat", no_reading)
     report = build_site(proj.layout, proj.config.publish)
     assert (report.rendered, report.changed) == (0, False)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from i18npub.fsutil import atomic_write_text, file_state, settled
+from i18npub.file_hashes import FileHashes
+from i18npub.fsutil import atomic_write_text
 from i18npub.project import STATE_DIR
 
 if TYPE_CHECKING:
@@ -69,54 +69,12 @@ def content_fingerprint(project: Project) -> str:
     """A hash of everything the site is built from: config, articles, catalogs, templates, code."""
     digest = hashlib.sha256()
     _feed(digest, str(project.root))
-    hashes = FileHashes(project.root / STATE_DIR / FILE_HASHES)
+    cache = project.root / STATE_DIR / FILE_HASHES
+    hashes = FileHashes.load(cache)
     for path in site_inputs(project):
-        _feed(digest, path.as_posix(), hashes.sha256(path) or "-")
-    hashes.save()
+        _feed(digest, path.as_posix(), hashes.hash(str(path)) or "-")
+    hashes.save(cache)
     return digest.hexdigest()
-
-
-class FileHashes:
-    """Files' SHA-256 by path, each kept with the file's state (inode, size, mtime, ctime)
-    when it was hashed, so that a file nobody touched since is not read again.
-
-    Any write or replacement changes a file's ctime, which no tool can set back; a state
-    is kept only once the file is :data:`~i18npub.fsutil.RACY_NS` old (two writes in
-    one timestamp tick keep the state). A cache: a missing or damaged file means hashing
-    everything once more.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            known = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            known = {}
-        self._known: dict[str, Any] = known if isinstance(known, dict) else {}
-        self._used: dict[str, list[Any]] = {}
-
-    def sha256(self, path: Path) -> str | None:
-        """The file's SHA-256 (hex), or None if it does not exist."""
-        key = path.as_posix()
-        state = file_state(path)
-        cached = self._known.get(key)
-        if state is not None and isinstance(cached, list) and cached[:4] == list(state):
-            self._used[key] = cached
-            return str(cached[4])
-        trusted = settled(state)  # as of the stat, before reading
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except FileNotFoundError:
-            return None
-        if trusted and file_state(path) == state:  # not written while read
-            self._used[key] = [*state, digest]  # type: ignore[misc]
-        return digest
-
-    def save(self) -> None:
-        if self._used != self._known:
-            with contextlib.suppress(OSError):  # only a cache
-                text = json.dumps(self._used, separators=(",", ":"))
-                atomic_write_text(self.path, text + "\n", durable=False)
 
 
 def site_inputs(project: Project) -> list[Path]:

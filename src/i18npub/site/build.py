@@ -57,16 +57,10 @@ import jinja2
 from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
+from i18npub.file_hashes import FileHashes, content_hash, read_if_present
 from i18npub.in_step import CatalogReading, reading
 from i18npub.po import POSyntaxError, parse_po
-from i18npub.site.inputs import (
-    INDEX_NAME,
-    NO_CATALOG,
-    InputIndex,
-    Source,
-    content_hash,
-    read_with_stat,
-)
+from i18npub.site.inputs import INDEX_NAME, NO_CATALOG, Source
 from i18npub.site.output import (
     MANIFEST_NAME,
     BuildError,
@@ -262,7 +256,7 @@ class SiteBuilder:
         same_global = old.get("global") == self.global_key
         old_pages: dict[str, str] = old.get("pages", {}) if same_global else {}
         old_summaries: dict[str, dict] = old.get("summaries", {}) if same_global else {}
-        inputs = InputIndex.load(self.layout.state / INDEX_NAME)
+        inputs = FileHashes.load(self.layout.state / INDEX_NAME)
         report = BuildReport(self.out, warnings=self.warnings, catalogs_read=self.catalogs_read)
         pages: dict[str, str] = {}  # every output's path → key
         written: set[str] = set()
@@ -311,7 +305,7 @@ class SiteBuilder:
 
     def _plan(
         self,
-        inputs: InputIndex,
+        inputs: FileHashes,
         old_pages: dict[str, str],
         old_summaries: dict[str, dict],
         pages: dict[str, str],
@@ -369,7 +363,7 @@ class SiteBuilder:
     def _take(
         self,
         result: ArticleResult,
-        inputs: InputIndex,
+        inputs: FileHashes,
         pages: dict[str, str],
         written: set[str],
         summaries: dict[str, dict],
@@ -558,7 +552,7 @@ class SiteBuilder:
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.settings.base_url}sitemap.xml\n"
         yield Output("robots.txt", _hash(robots), lambda: robots.encode())
 
-    def _sources(self, inputs: InputIndex) -> Iterator[Source]:
+    def _sources(self, inputs: FileHashes) -> Iterator[Source]:
         """Every article with its catalog, hashed (a stat when unchanged since the last build)."""
         folder = self.layout.folder("articles")
         catalogs = self.layout.catalog_folder(self.settings.language)
@@ -599,7 +593,7 @@ class SiteBuilder:
         result = ArticleResult(job.slug, None, {}, [], [], {})
         try:
             article = Path(job.article_path).read_bytes()
-            catalog = _read_if_present(job.catalog_path)
+            catalog = read_if_present(job.catalog_path)
         except OSError as error:
             self.warnings.append(f"{job.slug}.json: skipped: {error}")
             return self._done(result, mark)
@@ -857,13 +851,6 @@ def _plain_join(pieces: list[tuple[str, str]]) -> str:
 
 def _without_key(summary: dict) -> dict:
     return {k: v for k, v in summary.items() if k != "key"}
-
-
-def _read_if_present(path: str) -> tuple[bytes, os.stat_result] | None:
-    try:
-        return read_with_stat(path)
-    except FileNotFoundError:
-        return None
 
 
 # Render processes ---------------------------------------------------------------------------
