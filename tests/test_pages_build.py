@@ -17,6 +17,7 @@ import i18npub.file_hashes
 import i18npub.fsutil
 import i18npub.site.build as site_build
 import i18npub.site.inputs as site_inputs
+from i18npub import forking
 from i18npub.file_hashes import FileHashes
 from i18npub.project import Project
 from i18npub.site import build_site, wait_for_discards
@@ -142,9 +143,9 @@ def test_pages_rendered_in_processes_are_the_pages_rendered_here(
     here = _snapshot(_build_and_wait(proj))
     other = sample_project(tmp_path / "other")
     monkeypatch.setattr(site_build, "POOL_MIN_ARTICLES", 1)
-    monkeypatch.setattr(site_build, "_render_processes", lambda: 2)
+    monkeypatch.setattr(site_build, "cores", lambda: 2)
     fork = multiprocessing.get_context("fork")  # whatever threads earlier tests left running
-    monkeypatch.setattr(site_build, "_pool_context", lambda: fork)
+    monkeypatch.setattr(site_build, "fork_context", lambda own_threads=0: fork)
     monkeypatch.setattr(site_build, "ProcessPoolExecutor", CountingPool)
     CountingPool.submitted = 0
     pooled = build_site(other.layout, other.config.publish)
@@ -166,7 +167,7 @@ def test_a_caller_running_threads_renders_in_its_own_process(
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert site_build._pool_context() is None
+        assert forking.fork_context() is None
     finally:
         stop.set()
         other.join()

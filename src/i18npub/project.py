@@ -819,14 +819,11 @@ def _record(
 
 
 def _can_fork() -> bool:
-    """True where worker processes can be forked safely: Linux, two cores or more, and no
-    other thread in this process (a fork copies locks other threads may hold; a fresh
-    interpreter instead would import the caller's main module again)."""
-    import sys
-    import threading
+    """True where ingest may parse in forked worker processes: two cores or more, and
+    forking safe (see ``i18npub.forking``)."""
+    from i18npub.forking import cores, fork_context
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    return sys.platform.startswith("linux") and cores > 1 and threading.active_count() == 1
+    return cores() > 1 and fork_context() is not None
 
 
 def _ready(parsed: IngestResult | Future[Any]) -> bool:

@@ -36,12 +36,10 @@ when enough articles need rendering, they are rendered by a pool of processes, o
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -58,6 +56,7 @@ from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
 from i18npub.file_hashes import FileHashes, content_hash, read_if_present
+from i18npub.forking import cores, fork_context
 from i18npub.in_step import CatalogReading, reading
 from i18npub.po import POSyntaxError, parse_po
 from i18npub.site.inputs import INDEX_NAME, NO_CATALOG, Source
@@ -90,6 +89,7 @@ from i18npub.site.views import (
     catalog_entries,
     publish_article,
 )
+from i18npub.wordbreak import word_breaks
 
 if TYPE_CHECKING:
     from i18npub.layout import Layout
@@ -343,7 +343,8 @@ class SiteBuilder:
     def _run(self, jobs: list[ArticleJob], settled: dict[str, str]) -> Iterator[ArticleResult]:
         """The jobs' results: over a process pool when there are enough, else here; the
         ``settled`` pages are linked meanwhile."""
-        workers, context = _render_processes(), _pool_context()
+        workers = min(cores(), MAX_RENDER_PROCESSES)
+        context = fork_context(own_threads=discarding())  # (they hold no lock)
         least = POOL_MIN_ARTICLES if self.pool_min is None else self.pool_min
         if workers < 2 or context is None or len(jobs) < max(least, 1):
             self._link_all(settled)
@@ -352,13 +353,21 @@ class SiteBuilder:
             return
         staging = self._stage()
         size = max(1, min(BATCH_ARTICLES, len(jobs) // (workers * 4)))
-        init = (self.layout, self.settings, self.theme.override, self.out, staging, self.global_key)
+        self._warm_up()  # once here: the forked processes inherit it
+        init = (self.layout, self.settings, self.theme, self.out, staging, self.global_key)
         with ProcessPoolExecutor(workers, context, _init_worker, init) as pool:
             batches = [jobs[at : at + size] for at in range(0, len(jobs), size)]
             tasks = [pool.submit(_render_batch, batch) for batch in batches]
             self._link_all(settled)  # threads only now: the pool has forked
             for task in tasks:
                 yield from task.result()
+
+    def _warm_up(self) -> None:
+        """Compile the article templates and load the Chinese word segmenter."""
+        for template, ui in (("article.html", "en"), ("article.html", "zh")):
+            self.theme.environment(ui).get_template(template)
+        self.theme.environment("zh").get_template("bilingual.html")
+        word_breaks("中文")
 
     def _take(
         self,
@@ -858,35 +867,14 @@ def _without_key(summary: dict) -> dict:
 _worker: SiteBuilder | None = None  # a render process's own builder (templates compiled once)
 
 
-def _render_processes() -> int:
-    try:
-        available = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        available = os.cpu_count() or 1
-    return min(available, MAX_RENDER_PROCESSES)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext | None:
-    """``fork`` (cheap: the processes inherit the imports), where it is safe: on a platform that
-    has it, in a caller running no other thread than this module's deletions (a lock held by
-    one would stay held in the child). None: render in this process."""
-    alone = threading.active_count() - discarding() == 1
-    if "fork" in multiprocessing.get_all_start_methods() and alone:
-        return multiprocessing.get_context("fork")
-    return None
-
-
 def _init_worker(
-    layout: Layout,
-    settings: PublishSettings,
-    templates: Path,
-    out: Path,
-    staging: Path,
-    global_key: str,
+    layout: Layout, settings: PublishSettings, theme: Theme, out: Path, staging: Path, key: str
 ) -> None:
+    """A render process's builder, with the parent's theme (inherited through ``fork``,
+    templates compiled) and global key."""
     global _worker
-    _worker = SiteBuilder(layout, settings, Theme(templates, settings), out)
-    _worker.global_key = global_key  # the parent's, whatever the theme folder holds now
+    _worker = SiteBuilder(layout, settings, theme, out)
+    _worker.global_key = key
     _worker._staging = staging
 
 
