@@ -49,14 +49,12 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import babel
-import jinja2
-
 from i18npub._version import __version__
 from i18npub.article import Article, validate_slug
 from i18npub.config import PublishSettings
 from i18npub.file_hashes import FileHashes, content_hash, read_if_present
 from i18npub.forking import cores, fork_context
+from i18npub.fsutil import package_stamp
 from i18npub.in_step import CatalogReading, reading
 from i18npub.po import POSyntaxError, parse_po
 from i18npub.site.inputs import INDEX_NAME, NO_CATALOG, Source
@@ -223,8 +221,8 @@ class SiteBuilder:
         self.global_key = _hash(
             RENDER_VERSION,
             __version__,
-            jinja2.__version__,
-            babel.__version__,
+            package_stamp("jinja2"),
+            package_stamp("babel"),
             json.dumps(asdict(settings), sort_keys=True),
             theme.digest(),
         )

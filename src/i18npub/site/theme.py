@@ -11,8 +11,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from i18npub.config import PublishSettings
@@ -22,7 +20,7 @@ from i18npub.site.views import (
 from i18npub.wordbreak import word_breaks
 
 if TYPE_CHECKING:
-    pass
+    from jinja2 import Environment
 
 THEME = Path(__file__).parent.parent / "theme"
 CSP = (
@@ -93,6 +91,8 @@ class Theme:
         return self._environments[ui]
 
     def _new_environment(self, ui: str) -> Environment:
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
         env = Environment(
             loader=FileSystemLoader([str(self.override), str(THEME)]),
             autoescape=select_autoescape(("html", "xml")),
@@ -180,4 +180,6 @@ def _escaping_callables(
 
 @lru_cache(maxsize=8192)
 def _long_date(day: Any, locale: str) -> str:
+    from babel.dates import format_date  # 15 ms to import: only when a page is rendered
+
     return format_date(day, "long", locale=locale)
