@@ -255,8 +255,11 @@ def test_a_saved_catalog_is_checked_against_its_unchanged_template_without_parsi
     text = catalog.read_text(encoding="utf-8")
     catalog.write_text(text.replace('msgstr ""\n', 'msgstr "x"\n', 1), encoding="utf-8")
     parsed: list[Path] = []
-    read = i18npub.catalog.read_catalog
+    read, read_with_stat = i18npub.catalog.read_catalog, i18npub.catalog.read_catalog_with_stat
     monkeypatch.setattr(i18npub.catalog, "read_catalog", lambda p: parsed.append(p) or read(p))
+    monkeypatch.setattr(
+        i18npub.catalog, "read_catalog_with_stat", lambda p: parsed.append(p) or read_with_stat(p)
+    )
     assert Project.open(project.root)._drift("a-story", "zh_CN") == (0, 0)
     assert template not in parsed and catalog in parsed
     # a catalog that lost a sentence is still out of step, counted against the template

@@ -40,8 +40,11 @@ def _translate_first(catalog: Path) -> str:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every catalog or template parsed through ``read_catalog`` from now on."""
     seen: list[Path] = []
-    read = i18npub.catalog.read_catalog
+    read, read_with_stat = i18npub.catalog.read_catalog, i18npub.catalog.read_catalog_with_stat
     monkeypatch.setattr(i18npub.catalog, "read_catalog", lambda p: seen.append(p) or read(p))
+    monkeypatch.setattr(
+        i18npub.catalog, "read_catalog_with_stat", lambda p: seen.append(p) or read_with_stat(p)
+    )
     return seen
 
 
@@ -129,3 +132,42 @@ def test_a_settled_state_drops_the_content_check(
     monkeypatch.setattr(i18npub.fsutil.time, "time_ns", lambda: later)  # the clock, 3 s on
     assert cache.drift(catalog, template) == (0, 0)
     assert len(cache._load()[key]) == 8
+
+
+def test_a_catalog_saved_after_the_caller_parsed_it_is_not_recorded_in_step(
+    project: Project,
+) -> None:
+    """``status`` parses a catalog in step; a stale editor buffer is saved before the check
+    runs: what is recorded must be what was compared, so nothing is."""
+    catalog, template = _ingested(project)
+    cache = DriftCache(project.root / STATE_DIR / DRIFT_CACHE, project.root)
+    in_step = i18npub.catalog.read_catalog(catalog)
+    text = catalog.read_text(encoding="utf-8")
+    cut = text.index('msgid "Nobody left early."')
+    catalog.write_text(text[: text.rindex("\n\n", 0, cut)] + "\n", encoding="utf-8")
+    assert cache.drift(catalog, template, in_step) == (0, 0)  # the caller's copy, as it was
+    cache.save()
+    assert Project.open(project.root)._drift("a-story", "zh_CN") == (1, 0)
+
+
+def test_a_racy_reading_offered_after_it_settled_is_checked_by_content(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build read the catalog within 2 s of a save; a second save in the same tick kept
+    the state (written into the reading here, as such a tick makes it); the offer comes
+    after the state settled: the content digest still tells the two saves apart."""
+    catalog, template = _ingested(project)
+    cache = DriftCache(project.root / STATE_DIR / DRIFT_CACHE, project.root)
+    cache._load().pop("locales/zh_CN/LC_MESSAGES/a-story.po")
+    read = reading(catalog.read_bytes(), os.stat(catalog), i18npub.catalog.read_catalog(catalog))
+    assert read.content is not None  # racy
+    text = catalog.read_text(encoding="utf-8")
+    cut = text.index('msgid "Nobody left early."')
+    catalog.write_text(text[: text.rindex("\n\n", 0, cut)] + "\n", encoding="utf-8")
+    same_tick = CatalogReading(stat_state(os.stat(catalog)), read.keys, read.content)
+    later = os.stat(catalog).st_ctime_ns + 3_000_000_000
+    monkeypatch.setattr(i18npub.fsutil.time, "time_ns", lambda: later)
+    cache.offer(catalog, template, same_tick)
+    assert "locales/zh_CN/LC_MESSAGES/a-story.po" not in cache._load()
+    cache.save()
+    assert Project.open(project.root)._drift("a-story", "zh_CN") == (1, 0)

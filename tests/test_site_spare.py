@@ -265,3 +265,26 @@ def test_the_spare_lives_beside_the_site_and_git_ignores_it() -> None:
     out = Path("/srv/www/site")
     assert spare_path(out) == Path("/srv/www/.site.spare/site")
     assert site_output.SPARE_MARK.endswith("\n*\n")
+
+
+def test_a_file_that_became_a_folder_or_back_is_built_into_the_spare(
+    proj: Project, tmp_path: Path
+) -> None:
+    """The spare has the other kind of entry at that path: replaced, never a failed build."""
+    static = proj.root / "templates" / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "extra").write_text("a file\n", encoding="utf-8")
+    _with_spare(proj)  # the spare and the live site both hold static/extra as a file
+    (static / "extra").unlink()
+    (static / "extra").mkdir()
+    (static / "extra" / "a.txt").write_text("now a folder\n", encoding="utf-8")
+    for number, text in enumerate(["第二版", "第三版"]):  # once into the spare, once more
+        _edit(proj, text)
+        assert _build(proj).changed
+        assert _snapshot(proj.path("site")) == _cold(proj, tmp_path / f"folder{number}")
+    shutil.rmtree(static / "extra")
+    (static / "extra").write_text("a file again\n", encoding="utf-8")
+    for number, text in enumerate(["第四版", "第五版"]):
+        _edit(proj, text)
+        assert _build(proj).changed
+        assert _snapshot(proj.path("site")) == _cold(proj, tmp_path / f"file{number}")

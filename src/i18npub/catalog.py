@@ -16,6 +16,7 @@ text returns, unless a newer translation of the same or a trivially equal text i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
 import time
@@ -387,10 +388,17 @@ def _catalog_header(template: POFile, language: str, title: str) -> str:
 
 def read_catalog(path: Path) -> POFile:
     """Read a PO file; a syntax error becomes CatalogError ``file:line: message``."""
-    return _parse(_read_bytes(path), path)
+    return parse_catalog(_read_bytes(path), path)
 
 
-def _parse(data: bytes, path: Path) -> POFile:
+def read_catalog_with_stat(path: Path) -> tuple[POFile, bytes, os.stat_result]:
+    """:func:`read_catalog`, with the bytes parsed and the ``fstat`` of the file they came
+    from (what a cache may record them under)."""
+    data, info = _read_bytes_with_stat(path)
+    return parse_catalog(data, path), data, info
+
+
+def parse_catalog(data: bytes, path: Path) -> POFile:
     if not data.strip():  # truncated to nothing (a crashed editor or sync): not a catalog
         raise CatalogError(f"{path}:1: empty file (a catalog has at least its header)")
     try:
@@ -402,7 +410,12 @@ def _parse(data: bytes, path: Path) -> POFile:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; a catalog a killed writer left moved aside is put back first.
+    return _read_bytes_with_stat(path)[0]
+
+
+def _read_bytes_with_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its stat; a catalog a killed writer left moved aside is put
+    back first.
 
     While another process has the catalog moved aside (its compare-and-swap), the path
     is missing but the catalog is not: wait up to ``BUSY_WAIT`` seconds for it, then
@@ -412,7 +425,8 @@ def _read_bytes(path: Path) -> bytes:
     deadline = time.monotonic() + BUSY_WAIT
     while True:
         try:
-            return path.read_bytes()
+            with open(path, "rb") as handle:
+                return handle.read(), os.fstat(handle.fileno())
         except FileNotFoundError:
             try:
                 state = recover(path, max(0.0, deadline - time.monotonic()))
@@ -448,7 +462,7 @@ def _edit_catalog(
             original: bytes | None = _read_bytes(path)
         except FileNotFoundError:
             original = None
-        catalog = None if original is None else _parse(original, path)
+        catalog = None if original is None else parse_catalog(original, path)
         result = change(catalog)
         if result is None:
             return False, None

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from i18npub.file_hashes import read_with_stat
 from i18npub.fsutil import FileState, atomic_write_text, settled, stat_state
 from i18npub.lookup import Key, entry_key
 
@@ -104,23 +105,30 @@ class DriftCache:
     def drift(
         self, catalog_path: Path, template_path: Path, catalog: POFile | None = None
     ) -> tuple[int, int]:
-        """``template_drift`` of the two files (FileNotFoundError / CatalogError as read)."""
-        from i18npub.catalog import read_catalog
+        """``template_drift`` of the two files (FileNotFoundError / CatalogError as read).
 
+        ``catalog``: the caller's copy of the catalog, compared as it is; then nothing is
+        recorded of the catalog (when and under which state it was read is not known here).
+        """
+        from i18npub.catalog import read_catalog_with_stat
+
+        template_state = _file_state(template_path)  # before the template is read
+        if catalog is not None:
+            return self._compare(active_keys(catalog), template_path, template_state)
         key = self._key(catalog_path)
-        state = [*_file_state(catalog_path), *_file_state(template_path)]  # before reading
-        if self._believed(key, state, catalog_path):
+        entry, now = self._load().get(key), [*_file_state(catalog_path), *template_state]
+        if entry == now:
+            return 0, 0  # a settled entry: the stat suffices
+        racy = isinstance(entry, list) and entry[:8] == now
+        if racy and self._believed_as_read(key, catalog_path, now):
+            return 0, 0  # a racy entry: the content's digest, without parsing
+        catalog, data, info = read_catalog_with_stat(catalog_path)
+        state = [*stat_state(info), *template_state]  # the state of the bytes parsed
+        if self._believed(key, state, data):
             return 0, 0
-        catalog = catalog or read_catalog(catalog_path)
-        active = active_keys(catalog)
-        if self._template_digest(template_path, state[4:]) == keys_digest(active):
-            self._remember(key, state, catalog_path)
-            return 0, 0
-        wanted = template_keys(read_catalog(template_path))
-        self._set(TEMPLATE_PREFIX + self._key(template_path), [*state[4:], keys_digest(wanted)])
-        drift = _drift(active, wanted)
+        drift = self._compare(active_keys(catalog), template_path, template_state)
         if not any(drift):
-            self._remember(key, state, catalog_path)
+            self._remember(key, state, data)
         return drift
 
     def record(
@@ -129,14 +137,14 @@ class DriftCache:
         """Remember the catalog as in step if it still holds ``data`` (a merge's result from
         ``template``, the file at ``template_path``)."""
         try:
-            state = [*_file_state(catalog_path), *_file_state(template_path)]
-            current = catalog_path.read_bytes()  # read after the state: that state is ours
+            template_state = _file_state(template_path)
+            current, info = read_with_stat(str(catalog_path))
         except OSError:
             return
         if current == data:
             template_key = TEMPLATE_PREFIX + self._key(template_path)
-            self._set(template_key, [*state[4:], keys_digest(template_keys(template))])
-            self._remember(self._key(catalog_path), state, catalog_path, data)
+            self._set(template_key, [*template_state, keys_digest(template_keys(template))])
+            self._remember(self._key(catalog_path), [*stat_state(info), *template_state], data)
 
     def offer(self, catalog_path: Path, template_path: Path, read: CatalogReading) -> None:
         """Remember a catalog read elsewhere as in step if its keys were the unchanged
@@ -147,8 +155,11 @@ class DriftCache:
         if self._template_digest(template_path, template_state) != read.keys:
             return
         entry: list[Any] = [*read.state, *template_state]
-        if read.content is not None and not _settled(entry):
-            entry.append(read.content)
+        if read.content is not None:  # read while racy: a same-tick rewrite keeps the state
+            if not _settled(entry):
+                entry.append(read.content)
+            elif not _holds(catalog_path, read.state, read.content):
+                return
         self._set(self._key(catalog_path), entry)
 
     def save(self) -> None:
@@ -157,38 +168,44 @@ class DriftCache:
                 atomic_write_text(self.path, json.dumps(self._known), durable=False)
             self._dirty = False
 
-    def _believed(self, key: str, state: list[int], catalog_path: Path) -> bool:
-        """The recorded entry holds for these states (its content checked while racy)."""
+    def _believed(self, key: str, state: list[int], data: bytes) -> bool:
+        """The recorded entry holds for ``data``, read under ``state`` (its content digest
+        compared while the entry was racy)."""
         entry = self._load().get(key)
         if not isinstance(entry, list) or entry[:8] != state:
             return False
-        if len(entry) == 8:
-            return True
-        try:
-            data = catalog_path.read_bytes()
-        except OSError:
+        if len(entry) > 8 and content_digest(data) != entry[8]:
             return False
-        if content_digest(data) != entry[8]:
-            return False
-        if _settled(state):
+        if len(entry) > 8 and _settled(state):
             self._set(key, state)  # settled now: a stat will do from here on
         return True
 
-    def _remember(
-        self, key: str, state: list[int], catalog_path: Path, data: bytes | None = None
-    ) -> None:
-        """Record the pair as in step; with the content's digest while the state is racy."""
-        if _settled(state):
-            self._set(key, state)
-            return
-        if data is None:
-            try:
-                data = catalog_path.read_bytes()
-            except OSError:
-                return
-            if [*_file_state(catalog_path), *state[4:]] != state:
-                return  # changed while read
-        self._set(key, [*state, content_digest(data)])
+    def _believed_as_read(self, key: str, catalog_path: Path, now: list[int]) -> bool:
+        try:
+            data, info = read_with_stat(str(catalog_path))
+        except OSError:
+            return False
+        return self._believed(key, [*stat_state(info), *now[4:]], data)
+
+    def _remember(self, key: str, state: list[int], data: bytes) -> None:
+        """Record the pair as in step: ``data``, the bytes found in step, were read under
+        ``state``; while that state is racy, with their digest."""
+        self._set(key, state if _settled(state) else [*state, content_digest(data)])
+
+    def _compare(
+        self, active: set[Key], template_path: Path, template_state: list[int]
+    ) -> tuple[int, int]:
+        """The drift of a catalog's active keys against the template (parsed only when its
+        digest for ``template_state``, taken before reading it, is not recorded)."""
+        from i18npub.catalog import read_catalog
+
+        if self._template_digest(template_path, template_state) == keys_digest(active):
+            return 0, 0
+        wanted = template_keys(read_catalog(template_path))
+        self._set(
+            TEMPLATE_PREFIX + self._key(template_path), [*template_state, keys_digest(wanted)]
+        )
+        return _drift(active, wanted)
 
     def _template_digest(self, template_path: Path, template_state: list[int]) -> Any:
         entry = self._load().get(TEMPLATE_PREFIX + self._key(template_path))
@@ -219,6 +236,15 @@ class DriftCache:
 
 def _drift(active: set[Key], wanted: set[Key]) -> tuple[int, int]:
     return len(wanted - active), len(active - wanted)
+
+
+def _holds(path: Path, state: FileState, digest: str) -> bool:
+    """The file is still under ``state`` and holds the content of ``digest``."""
+    try:
+        data, info = read_with_stat(str(path))
+    except OSError:
+        return False
+    return stat_state(info) == tuple(state) and content_digest(data) == digest
 
 
 def _settled(entry: list[Any]) -> bool:

@@ -69,6 +69,7 @@ from i18npub.site.output import (
     keep_as_spare,
     link_or_copy,
     lock_spare,
+    make_folders,
     place_file,
     prune_tree,
     read_manifest,
@@ -483,7 +484,7 @@ class SiteBuilder:
         target = self._stage().joinpath(*parts)
         folder = "/".join(parts[:-1])
         if folder not in self._made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(self._stage(), target.parent)
             self._made_dirs.add(folder)
         return target
 

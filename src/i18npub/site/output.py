@@ -242,8 +242,11 @@ def scan_tree(root: Path) -> TreeScan:
 def prune_tree(root: Path, scan: TreeScan, wanted: set[str]) -> None:
     """Remove the scanned files not ``wanted``, then the folders no wanted file is under."""
     for name in scan.files - wanted:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(root / name)
+        path = root / name
+        if path.is_dir() and not path.is_symlink():
+            continue  # a folder now, made by this build where the file was (make_folders)
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # (or its folder
+            os.unlink(path)  # replaced by a file: gone with it)
     needed: set[str] = set()
     for name in wanted:
         folder = name.rpartition("/")[0]
@@ -264,7 +267,25 @@ def place_file(target: Path, make: Callable[[Path], None]) -> None:
         temporary = target.with_name(f".{target.name}.tmp")
         temporary.unlink(missing_ok=True)
         make(temporary)
+        if target.is_dir() and not target.is_symlink():  # a folder in the spare's build
+            shutil.rmtree(target)
         os.replace(temporary, target)
+
+
+def make_folders(root: Path, folder: Path) -> None:
+    """Create ``folder`` (under ``root``, a staging folder or a spare), replacing a file that
+    an earlier build had where a folder is wanted now."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    except (FileExistsError, NotADirectoryError):
+        pass
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            current.unlink()
+        current.mkdir(exist_ok=True)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
