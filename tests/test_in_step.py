@@ -10,12 +10,12 @@ import pytest
 
 import i18npub.catalog
 import i18npub.fsutil
+from i18npub.file_hashes import content_hash
 from i18npub.fsutil import STATE_DIR, stat_state
 from i18npub.in_step import (
     CatalogReading,
     DriftCache,
     active_keys,
-    content_digest,
     keys_digest,
     reading,
 )
@@ -110,7 +110,7 @@ def test_a_state_recorded_while_racy_is_checked_by_content(project: Project) -> 
     catalog, _ = _ingested(project)
     path = project.root / STATE_DIR / DRIFT_CACHE
     entry = json.loads(path.read_text(encoding="utf-8"))["locales/zh_CN/LC_MESSAGES/a-story.po"]
-    assert len(entry) == 9 and entry[8] == content_digest(catalog.read_bytes())  # just written
+    assert len(entry) == 9 and entry[8] == content_hash(catalog.read_bytes())  # just written
     text = catalog.read_text(encoding="utf-8")
     cut = text.index('msgid "Nobody left early."')
     catalog.write_text(text[: text.rindex("\n\n", 0, cut)] + "\n", encoding="utf-8")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from i18npub.article import Article, Block, Segment
 from i18npub.errors import I18npubError
+from i18npub.file_hashes import read_with_stat
 from i18npub.fsutil import (
     LockTimeout,
     atomic_write_text,
@@ -425,8 +426,7 @@ def _read_bytes_with_stat(path: Path) -> tuple[bytes, os.stat_result]:
     deadline = time.monotonic() + BUSY_WAIT
     while True:
         try:
-            with open(path, "rb") as handle:
-                return handle.read(), os.fstat(handle.fileno())
+            return read_with_stat(str(path))
         except FileNotFoundError:
             try:
                 state = recover(path, max(0.0, deadline - time.monotonic()))

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from i18npub.file_hashes import read_with_stat
-from i18npub.fsutil import FileState, atomic_write_text, settled, stat_state
+from i18npub.file_hashes import content_hash, read_with_stat
+from i18npub.fsutil import FileState, atomic_write_text, file_state, settled, stat_state
 from i18npub.lookup import Key, entry_key
 
 if TYPE_CHECKING:
@@ -57,10 +57,6 @@ def keys_digest(keys: set[Key]) -> str:
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def drift_message(missing: int, extra: int) -> str:
     """One line for a catalog out of step with its template (see ``template_drift``)."""
     parts = [f"{missing} sentence(s) of the article missing"] if missing else []
@@ -86,7 +82,7 @@ def reading(data: bytes, info: os.stat_result, catalog: POFile) -> CatalogReadin
     state = stat_state(info)
     racy = settled(state) is None
     return CatalogReading(
-        state, keys_digest(active_keys(catalog)), content_digest(data) if racy else None
+        state, keys_digest(active_keys(catalog)), content_hash(data) if racy else None
     )
 
 
@@ -142,16 +138,16 @@ class DriftCache:
         except OSError:
             return
         if current == data:
-            template_key = TEMPLATE_PREFIX + self._key(template_path)
-            self._set(template_key, [*template_state, keys_digest(template_keys(template))])
+            self._set_template_digest(template_path, template_state, template_keys(template))
             self._remember(self._key(catalog_path), [*stat_state(info), *template_state], data)
 
     def offer(self, catalog_path: Path, template_path: Path, read: CatalogReading) -> None:
         """Remember a catalog read elsewhere as in step if its keys were the unchanged
         template's (nothing is parsed here)."""
-        template_state = _file_state_or_none(template_path)
-        if template_state is None or _file_state_or_none(catalog_path) != list(read.state):
+        template_file, catalog_file = file_state(template_path), file_state(catalog_path)
+        if template_file is None or catalog_file != read.state:
             return  # changed since it was read, or gone: the next check parses it
+        template_state = list(template_file)
         if self._template_digest(template_path, template_state) != read.keys:
             return
         entry: list[Any] = [*read.state, *template_state]
@@ -174,7 +170,7 @@ class DriftCache:
         entry = self._load().get(key)
         if not isinstance(entry, list) or entry[:8] != state:
             return False
-        if len(entry) > 8 and content_digest(data) != entry[8]:
+        if len(entry) > 8 and content_hash(data) != entry[8]:
             return False
         if len(entry) > 8 and _settled(state):
             self._set(key, state)  # settled now: a stat will do from here on
@@ -190,7 +186,7 @@ class DriftCache:
     def _remember(self, key: str, state: list[int], data: bytes) -> None:
         """Record the pair as in step: ``data``, the bytes found in step, were read under
         ``state``; while that state is racy, with their digest."""
-        self._set(key, state if _settled(state) else [*state, content_digest(data)])
+        self._set(key, state if _settled(state) else [*state, content_hash(data)])
 
     def _compare(
         self, active: set[Key], template_path: Path, template_state: list[int]
@@ -202,10 +198,13 @@ class DriftCache:
         if self._template_digest(template_path, template_state) == keys_digest(active):
             return 0, 0
         wanted = template_keys(read_catalog(template_path))
-        self._set(
-            TEMPLATE_PREFIX + self._key(template_path), [*template_state, keys_digest(wanted)]
-        )
+        self._set_template_digest(template_path, template_state, wanted)
         return _drift(active, wanted)
+
+    def _set_template_digest(
+        self, template_path: Path, template_state: list[int], keys: set[Key]
+    ) -> None:
+        self._set(TEMPLATE_PREFIX + self._key(template_path), [*template_state, keys_digest(keys)])
 
     def _template_digest(self, template_path: Path, template_state: list[int]) -> Any:
         entry = self._load().get(TEMPLATE_PREFIX + self._key(template_path))
@@ -244,7 +243,7 @@ def _holds(path: Path, state: FileState, digest: str) -> bool:
         data, info = read_with_stat(str(path))
     except OSError:
         return False
-    return stat_state(info) == tuple(state) and content_digest(data) == digest
+    return stat_state(info) == tuple(state) and content_hash(data) == digest
 
 
 def _settled(entry: list[Any]) -> bool:
@@ -254,10 +253,3 @@ def _settled(entry: list[Any]) -> bool:
 
 def _file_state(path: Path) -> list[int]:
     return list(stat_state(os.stat(path)))  # raises for a missing file
-
-
-def _file_state_or_none(path: Path) -> list[int] | None:
-    try:
-        return _file_state(path)
-    except OSError:
-        return None
